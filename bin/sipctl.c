@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sipctl - the management client.
+ *
+ *   sipctl info POLICY.so    describe a compiled policy object
+ *   sipctl version           print the version and ABI of this build
+ *
+ * The management interface proper (talking to a running sipd) comes later.
+ * `info` dlopen()s the object with RTLD_LAZY: its calls into sipd's host
+ * functions stay unresolved (sipctl does not define them) and are never
+ * made; only the data descriptor `sipc_policy` is read, and it is validated
+ * by the same rt_policy_check() sipd uses.
+ * Exit status: 0 on success, 1 on error or a file that is not a policy.
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt.h"
+
+#ifndef SIPC_VERSION
+#define SIPC_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: sipctl info POLICY.so\n"
+               "       sipctl version\n"
+               "\n"
+               "  info POLICY.so   show a compiled policy's descriptor (ABI, source, routes)\n"
+               "  version          show this build's version and sipc ABI version\n");
+}
+
+static int cmd_info(const char *path)
+{
+    char err[512];
+    char *rel = NULL;
+    const char *file = path;
+
+    /* Without a '/', dlopen searches the library path, not the directory. */
+    if (!strchr(path, '/')) {
+        size_t n = strlen(path) + 3;
+        if (!(rel = malloc(n)))
+            return 1;
+        snprintf(rel, n, "./%s", path);
+        file = rel;
+    }
+    dlerror();
+    void *dl = dlopen(file, RTLD_LAZY | RTLD_LOCAL);
+    free(rel);
+    if (!dl) {
+        const char *e = dlerror();
+        fprintf(stderr, "sipctl: %s\n", e ? e : "dlopen failed");
+        return 1;
+    }
+    const sipc_policy_desc *d = dlsym(dl, "sipc_policy");
+    if (d && d->magic == SIPC_POLICY_MAGIC)
+        printf("file:        %s\nmagic:       ok\nabi version: %u (this build: %u)\n", path, d->abi_version,
+               (unsigned)SIPC_ABI_VERSION);
+    if (rt_policy_check(d, path, err, sizeof err) < 0) {
+        fprintf(stderr, "sipctl: %s\n", err);
+        dlclose(dl);
+        return 1;
+    }
+    printf("source:      %s\nsource hash: %s\nroutes:      %u\n", d->source_name ? d->source_name : "?",
+           d->source_hash ? d->source_hash : "?", d->nroutes);
+    for (unsigned i = 0; i < d->nroutes; i++) {
+        const sipc_route_desc *r = &d->routes[i];
+        printf("  %-8s %s\n", rt_route_kind_name(r->kind), r->name[0] ? r->name : "(main)");
+    }
+    dlclose(dl);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 1;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "version") && argc == 2) {
+        printf("sipctl %s (sipc ABI version %u)\n", SIPC_VERSION, (unsigned)SIPC_ABI_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "info") && argc == 3)
+        return cmd_info(argv[2]);
+    fprintf(stderr, "sipctl: %s\n",
+            !strcmp(cmd, "info") || !strcmp(cmd, "version") ? "wrong number of arguments" : "unknown command");
+    usage(stderr);
+    return 1;
+}

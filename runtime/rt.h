@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rt.h - the public interface of the sipd runtime, for bin/sipd and bin/sipctl.
+ *
+ * The runtime is sofia-sip glue around a compiled policy: logging (rt_log.c),
+ * policy loading (rt_policy.c), the SIP server loop (rt_server.c) and signal
+ * handling (rt_signal.c).  Message internals are in rt_internal.h, which
+ * programs never include.
+ *
+ * Return convention: 0 / pointer on success; -1 / NULL on failure, with the
+ * reason written to a caller-supplied `err` buffer (never printed here).
+ */
+#ifndef SIPC_RT_H
+#define SIPC_RT_H
+
+#include <stddef.h>
+
+#include "sipc/abi.h"
+
+/* --- rt_log.c: one line per event, with a level, to stderr ---------------- */
+
+typedef enum RtLogLevel {
+    RT_LOG_ERROR = 0,
+    RT_LOG_WARN = 1,
+    RT_LOG_INFO = 2, /* the default */
+    RT_LOG_DEBUG = 3
+} RtLogLevel;
+
+void rt_log_set_level(RtLogLevel level);
+int rt_log_enabled(RtLogLevel level);
+void rt_log(RtLogLevel level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* --- rt_policy.c: load and validate a policy ------------------------------ */
+
+typedef struct RtPolicy RtPolicy;
+
+/*
+ * Load the policy at `path`: a `.sipc` file is compiled in memory with
+ * libtcc (diagnostics go to stderr), anything else is dlopen()ed as a
+ * policy.so.  The descriptor is validated (magic, ABI version, a main
+ * request route).  NULL with a one-line reason in `err` on failure.
+ */
+RtPolicy *rt_policy_load(const char *path, char *err, size_t errlen);
+void rt_policy_unload(RtPolicy *p);
+const sipc_policy_desc *rt_policy_desc(const RtPolicy *p);
+/* The route of `kind` named `name` ("" for the main one), or NULL. */
+sipc_route_fn rt_policy_route(const RtPolicy *p, int kind, const char *name);
+
+/*
+ * Check a descriptor found in `what` (a file name for messages): NULL
+ * (symbol missing), magic, ABI version.  0, or -1 with the reason in `err`.
+ * Shared by sipd and sipctl so both refuse an object with the same words.
+ */
+int rt_policy_check(const sipc_policy_desc *d, const char *what, char *err, size_t errlen);
+/* "request", "failure", ... for an enum sipc_route_kind value. */
+const char *rt_route_kind_name(int kind);
+
+/* --- rt_server.c: the sofia-sip server ------------------------------------ */
+
+typedef struct RtServer RtServer;
+
+/*
+ * Start listening on `listen` ("udp:ADDR:PORT", ADDR may be "[v6]"; port 0
+ * picks a free port) and route every request through `policy`, which the
+ * server borrows: the caller unloads it after rt_server_destroy().
+ */
+RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size_t errlen);
+/* The address actually bound, in the listen syntax: "udp:127.0.0.1:5060". */
+const char *rt_server_bound(const RtServer *srv);
+/* Run until SIGINT or SIGTERM.  0, or -1 with the reason in `err`. */
+int rt_server_run(RtServer *srv, char *err, size_t errlen);
+void rt_server_destroy(RtServer *srv);
+
+/* --- rt_signal.c ----------------------------------------------------------- */
+
+/* Block SIGINT/SIGTERM (and ignore SIGPIPE) in this thread, so they are
+ * only seen through the signalfd; call first thing in main(). */
+int rt_signals_block(void);
+
+#endif /* SIPC_RT_H */

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rt_server.c - the SIP server: one sofia-sip nta agent driving the policy.
+ *
+ * The agent runs in proxy mode (NTATAG_UA(0)) with no default leg, so nta
+ * hands every request that matches no transaction to on_message(), the
+ * stateless path: build a sipc_msg, run the policy's main request route,
+ * release.  Whatever the policy did (a stateless reply, a stateless forward)
+ * holds its own reference, so the request is always released here.
+ *
+ * Responses that reach on_message() answer requests we forwarded
+ * statelessly.  They are relayed per Via (RFC 3261 section 16.11 and 18.2.2):
+ * the top Via must be ours; nta_msg_tsend() pops it and sends to the next.
+ *
+ * Ownership: RtServer is a sofia home (su_home_new) holding the root and the
+ * agent; rt_server_destroy() destroys the agent, then the root, then the
+ * home, then deinitialises su.  The policy is borrowed.
+ */
+#define NTA_AGENT_MAGIC_T struct RtServer
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sofia-sip/nta.h>
+#include <sofia-sip/su_string.h>
+#include <sofia-sip/tport_tag.h>
+
+#include "rt_internal.h"
+
+struct RtServer {
+    su_home_t home[1]; /* first: the server is its own home */
+    su_root_t *root;
+    nta_agent_t *agent;
+    RtPolicy *policy;
+    sipc_route_fn main_route;
+    char bound[128]; /* "udp:127.0.0.1:5060" */
+};
+
+/* --- listen address ------------------------------------------------------- */
+
+/* Parse "udp:HOST[:PORT]" (HOST may be "[v6]") into a host for a SIP URL
+ * (IPv6 kept in brackets) and a port (default 5060, 0 = any free port). */
+static int parse_listen(const char *spec, char *host, size_t hostlen, unsigned *port, char *err, size_t errlen)
+{
+    const char *p = spec, *h, *he;
+    if (strncmp(p, "udp:", 4) != 0) {
+        snprintf(err, errlen, "bad listen address '%s': expected udp:ADDR:PORT (only udp is supported)", spec);
+        return -1;
+    }
+    p += 4;
+    h = p;
+    if (*p == '[') {
+        he = strchr(p, ']');
+        if (!he) {
+            snprintf(err, errlen, "bad listen address '%s': missing ']'", spec);
+            return -1;
+        }
+        p = ++he;
+    } else {
+        p += strcspn(p, ":");
+        he = p;
+    }
+    if (*p && *p != ':') {
+        snprintf(err, errlen, "bad listen address '%s': expected ':' after the address", spec);
+        return -1;
+    }
+    size_t n = (size_t)(he - h);
+    if (n == 0 || n >= hostlen) {
+        snprintf(err, errlen, "bad listen address '%s': %s address", spec, n ? "overlong" : "missing");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if (!isalnum(c) && !strchr(".-:[]*", c)) {
+            snprintf(err, errlen, "bad listen address '%s': invalid character '%c' in address", spec, c);
+            return -1;
+        }
+    }
+    memcpy(host, h, n);
+    host[n] = '\0';
+    *port = 5060;
+    if (*p == ':') {
+        char *end;
+        p++;
+        long v = (*p >= '0' && *p <= '9') ? strtol(p, &end, 10) : -1;
+        if (v < 0 || v > 65535 || *end) {
+            snprintf(err, errlen, "bad listen address '%s': port must be 0..65535", spec);
+            return -1;
+        }
+        *port = (unsigned)v;
+    }
+    return 0;
+}
+
+/* --- responses -------------------------------------------------------------- */
+
+static int same_port(const char *a, const char *b)
+{
+    return strcmp(a && *a ? a : "5060", b && *b ? b : "5060") == 0;
+}
+
+/* Is `v` one of the Vias nta puts on requests it sends? */
+static int via_is_ours(nta_agent_t *agent, sip_via_t const *v)
+{
+    for (sip_via_t const *o = nta_agent_via(agent); o; o = o->v_next)
+        if (su_casematch(v->v_host, o->v_host) && same_port(v->v_port, o->v_port) &&
+            su_casematch(v->v_protocol, o->v_protocol))
+            return 1;
+    return 0;
+}
+
+static void relay_response(RtServer *srv, msg_t *msg, sip_t *sip)
+{
+    sipc_msg m; /* only for the source address, in the log line */
+    const char *outcome = "relayed";
+    int status = sip->sip_status->st_status;
+
+    rt_msg_init(&m, srv->agent, msg_ref_create(msg), sip);
+    if (!sip->sip_via || !via_is_ours(srv->agent, sip->sip_via)) {
+        outcome = "dropped: top Via is not ours";
+        msg_destroy(msg);
+    } else if (!sip->sip_via->v_next) {
+        outcome = "dropped: no Via left to relay to";
+        msg_destroy(msg);
+    } else if (nta_msg_tsend(srv->agent, msg, NULL, TAG_END()) < 0) {
+        outcome = "dropped: relay failed";
+    }
+    rt_log(RT_LOG_DEBUG, "%d from %s:%d call-id %s: %s", status, m.src_ip, m.src_port, rt_msg_call_id(sip),
+           outcome);
+    rt_msg_release(&m);
+}
+
+/* --- requests --------------------------------------------------------------- */
+
+static void run_request(RtServer *srv, msg_t *msg, sip_t *sip)
+{
+    sipc_msg m;
+    rt_msg_init(&m, srv->agent, msg, sip);
+    int rc = srv->main_route(&m);
+
+    if (rt_log_enabled(RT_LOG_DEBUG)) {
+        char what[64];
+        if (m.done & RT_MSG_REPLIED)
+            snprintf(what, sizeof what, "replied %d%s", m.reply_code,
+                     m.done & RT_MSG_FORWARDED ? ", forwarded" : "");
+        else if (m.done & RT_MSG_FORWARDED)
+            snprintf(what, sizeof what, "forwarded");
+        else
+            snprintf(what, sizeof what, "%s", rc == SIPC_DROP ? "dropped" : "no reply");
+        rt_log(RT_LOG_DEBUG, "%s from %s:%d call-id %s: %s", m.rm.s, m.src_ip, m.src_port, rt_msg_call_id(sip),
+               what);
+    }
+    rt_msg_release(&m);
+}
+
+/* nta's message callback: takes over `msg` in every case. */
+static int on_message(RtServer *srv, nta_agent_t *agent, msg_t *msg, sip_t *sip)
+{
+    (void)agent;
+    if (sip && sip->sip_request)
+        run_request(srv, msg, sip);
+    else if (sip && sip->sip_status)
+        relay_response(srv, msg, sip);
+    else
+        msg_destroy(msg);
+    return 0;
+}
+
+/* --- life cycle ------------------------------------------------------------- */
+
+static void set_bound(RtServer *srv)
+{
+    sip_contact_t const *c = nta_agent_contact(srv->agent);
+    url_t const *u = c ? c->m_url : NULL;
+    snprintf(srv->bound, sizeof srv->bound, "udp:%s:%s", u && u->url_host ? u->url_host : "?",
+             u && u->url_port ? u->url_port : "5060");
+}
+
+RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size_t errlen)
+{
+    char host[80], url[128];
+    unsigned port;
+
+    if (parse_listen(listen, host, sizeof host, &port, err, errlen) < 0)
+        return NULL;
+    snprintf(url, sizeof url, "sip:%s:%u;transport=udp", host, port);
+
+    su_init();
+    RtServer *srv = su_home_new(sizeof *srv);
+    if (!srv) {
+        snprintf(err, errlen, "out of memory");
+        su_deinit();
+        return NULL;
+    }
+    srv->policy = policy;
+    srv->main_route = rt_policy_route(policy, SIPC_RK_REQUEST, "");
+    srv->root = su_root_create(NULL);
+    if (!srv->root) {
+        snprintf(err, errlen, "cannot create the event loop");
+        goto fail;
+    }
+    srv->agent = nta_agent_create(srv->root, URL_STRING_MAKE(url), on_message, srv, NTATAG_UA(0),
+                                  NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1), TPTAG_UDP_RMEM(4 << 20),
+                                  TPTAG_UDP_WMEM(4 << 20), TAG_END());
+    if (!srv->agent) {
+        int e = su_errno();
+        snprintf(err, errlen, "cannot listen on %s: %s", listen, e ? su_strerror(e) : "unknown error");
+        goto fail;
+    }
+    set_bound(srv);
+    return srv;
+
+fail:
+    rt_server_destroy(srv);
+    return NULL;
+}
+
+const char *rt_server_bound(const RtServer *srv)
+{
+    return srv->bound;
+}
+
+int rt_server_run(RtServer *srv, char *err, size_t errlen)
+{
+    RtSignals *sg = rt_signals_watch(srv->root, err, errlen);
+    if (!sg)
+        return -1;
+    rt_log(RT_LOG_INFO, "listening on %s", srv->bound);
+    su_root_run(srv->root);
+    rt_signals_unwatch(sg);
+    return 0;
+}
+
+void rt_server_destroy(RtServer *srv)
+{
+    if (!srv)
+        return;
+    if (srv->agent)
+        nta_agent_destroy(srv->agent);
+    if (srv->root)
+        su_root_destroy(srv->root);
+    su_home_unref(srv->home);
+    su_deinit();
+}

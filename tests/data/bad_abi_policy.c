@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bad_abi_policy.c - a policy object built for an ABI version that this
+ * sipd does not speak (SIPC_ABI_VERSION + 100); otherwise well formed, with
+ * one route.  tests/e2e/test_abi_mismatch.sh builds it with
+ * `cc -shared -fPIC -Iruntime/include` and checks that sipd refuses it with
+ * exit status 1 and a message naming both versions.
+ */
+#include "sipc/abi.h"
+
+static int route_main(sipc_msg *m)
+{
+    (void)m;
+    return SIPC_EXIT;
+}
+
+static const sipc_route_desc routes[] = {
+    {SIPC_RK_REQUEST, "", route_main},
+};
+
+const sipc_policy_desc sipc_policy = {
+    SIPC_POLICY_MAGIC,
+    SIPC_ABI_VERSION + 100,
+    "tests/data/bad_abi_policy.c",
+    "0000000000000000",
+    sizeof routes / sizeof routes[0],
+    routes,
+};

@@ -1,0 +1,248 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# tests/e2e/lib.sh - helpers for the end-to-end tests, sourced by each
+# tests/e2e/test_*.sh (POSIX sh).  A test reads:
+#
+#   . "$(dirname "$0")/lib.sh"
+#   e2e_init "$1"                     # BUILD_DIR; cd to the repo root, make $TMP
+#   sipd_start hello examples/hello.sipc
+#   sipp_run hello tests/e2e/scenarios/options_uac.xml 200
+#   sipd_stop
+#
+# Conventions: everything listens on 127.0.0.1 only; every process a test
+# starts is recorded by PID and stopped by PID on exit (never by name);
+# scratch files live in $TMP (mktemp -d), removed on exit unless E2E_KEEP=1.
+# A check that fails calls `fail MESSAGE`, which exits 1; the EXIT trap then
+# cleans up.  Waits are bounded, and a dead or hung sipd shows its log.
+
+LC_ALL=C
+export LC_ALL
+
+E2E_READY_TIMEOUT=${E2E_READY_TIMEOUT:-10} # seconds for sipd to start listening
+E2E_STOP_TIMEOUT=${E2E_STOP_TIMEOUT:-10}   # seconds for sipd to exit on SIGTERM
+
+E2E_PIDS="" # processes started by this test, stopped by e2e_cleanup
+
+# e2e_init BUILD_DIR: set $REPO, $B (absolute build dir) and $TMP, cd to
+# the repository root and install the cleanup traps.
+e2e_init() {
+    [ $# -eq 1 ] || {
+        echo "usage: $0 BUILD_DIR" >&2
+        exit 2
+    }
+    case $1 in
+    /*) B=$1 ;;
+    *) B=$PWD/$1 ;;
+    esac
+    REPO=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+    cd "$REPO" || exit 2
+    TMP=$(mktemp -d "${TMPDIR:-/tmp}/sipc-e2e.XXXXXX") || exit 2
+    trap e2e_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM HUP
+}
+
+# Runs on exit: stop what this test started that is still running, remove
+# $TMP, keep the exit status.
+e2e_cleanup() {
+    rc=$?
+    for pid in $E2E_PIDS; do
+        if alive "$pid"; then
+            kill -TERM "$pid" 2>/dev/null
+            wait_exit "$pid" 5 || kill -KILL "$pid" 2>/dev/null
+            wait "$pid" 2>/dev/null
+        fi
+    done
+    if [ "${E2E_KEEP:-0}" = 1 ]; then
+        echo "e2e: kept $TMP" >&2
+    else
+        rm -rf "$TMP"
+    fi
+    exit "$rc"
+}
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+note() {
+    echo "$*"
+}
+
+# need_prog PROGRAM PACKAGE: fail unless PROGRAM is on $PATH.
+need_prog() {
+    command -v "$1" >/dev/null 2>&1 ||
+        fail "$1 not found (Debian package $2; sh tools/deps.sh installs it)"
+}
+
+# show_log FILE: print a log to stderr, indented, last 60 lines.
+show_log() {
+    echo "--- $1 (last 60 lines):" >&2
+    tail -n 60 "$1" | sed 's/^/    /' >&2
+}
+
+# alive PID: true while PID runs.  A child that has exited but was not yet
+# reaped by `wait` is a zombie, which `kill -0` still reports: read its state.
+alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    state=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ "$state" != Z ]
+}
+
+# wait_exit PID SECONDS: wait until PID is no longer running, at most
+# SECONDS; false on time-out.  Does not reap: follow with `wait PID`.
+wait_exit() {
+    n=$(($2 * 10))
+    while alive "$1"; do
+        [ "$n" -gt 0 ] || return 1
+        n=$((n - 1))
+        sleep 0.1
+    done
+}
+
+# --- ports ------------------------------------------------------------------
+
+# sipd_listen: the -l argument for sipd.  The one place the port is chosen:
+# by default port 0, so the kernel picks a free one and sipd reports it in
+# its ready file; E2E_PORT=pick makes the test choose a free port itself
+# (for a sipd that cannot bind port 0), E2E_PORT=N uses port N.
+sipd_listen() {
+    case ${E2E_PORT:-0} in
+    0) echo "udp:127.0.0.1:0" ;;
+    pick) echo "udp:127.0.0.1:$(free_udp_port)" ;;
+    *) echo "udp:127.0.0.1:$E2E_PORT" ;;
+    esac
+}
+
+# free_udp_port: a UDP port in 20000-59999 that nothing has bound now
+# (by /proc/net/udp{,6}, ports in hex).  Racy by nature, good enough for tests.
+free_udp_port() {
+    tries=50
+    while [ "$tries" -gt 0 ]; do
+        r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+        port=$((20000 + r % 40000))
+        hex=$(printf '%04X' "$port")
+        if ! cat /proc/net/udp /proc/net/udp6 2>/dev/null |
+            awk '{ print $2 }' | grep -qi ":$hex\$"; then
+            echo "$port"
+            return 0
+        fi
+        tries=$((tries - 1))
+    done
+    fail "found no free UDP port"
+}
+
+# --- sipd -------------------------------------------------------------------
+
+# sipd_start NAME POLICY [SIPD-ARGS...]: start sipd on POLICY (.sipc or .so)
+# in the background, logging to $TMP/NAME.sipd.log, and wait until its ready
+# file names the address it listens on.  Sets SIPD_PID, SIPD_PORT, SIPD_LOG.
+sipd_start() {
+    name=$1 policy=$2
+    shift 2
+    SIPD_LOG=$TMP/$name.sipd.log
+    ready=$TMP/$name.ready
+    rm -f "$ready"
+    "$B/sipd" -d -l "$(sipd_listen)" --ready-file "$ready" "$@" "$policy" >"$SIPD_LOG" 2>&1 &
+    SIPD_PID=$!
+    E2E_PIDS="$E2E_PIDS $SIPD_PID"
+
+    n=$((E2E_READY_TIMEOUT * 10))
+    addr=""
+    while :; do
+        if [ -s "$ready" ]; then
+            addr=$(sed -n '1p' "$ready")
+            case $addr in
+            udp:*:[0-9]*) break ;;
+            esac
+        fi
+        if ! alive "$SIPD_PID"; then
+            wait "$SIPD_PID"
+            rc=$?
+            show_log "$SIPD_LOG"
+            fail "sipd on $policy exited with status $rc before it was ready"
+        fi
+        if [ "$n" -le 0 ]; then
+            show_log "$SIPD_LOG"
+            fail "sipd on $policy wrote no ready file in ${E2E_READY_TIMEOUT}s"
+        fi
+        n=$((n - 1))
+        sleep 0.1
+    done
+    SIPD_PORT=${addr##*:}
+    case $SIPD_PORT in
+    '' | *[!0-9]* | 0)
+        show_log "$SIPD_LOG"
+        fail "sipd's ready file holds \"$addr\": no usable port"
+        ;;
+    esac
+    case $addr in
+    udp:127.0.0.1:*) ;;
+    *) fail "sipd listens on $addr, not on 127.0.0.1" ;;
+    esac
+    note "sipd ($name) pid $SIPD_PID ready on $addr"
+}
+
+# sipd_stop: SIGTERM to SIPD_PID, wait (bounded), require exit status 0.
+sipd_stop() {
+    kill -TERM "$SIPD_PID" 2>/dev/null || {
+        show_log "$SIPD_LOG"
+        fail "sipd (pid $SIPD_PID) was no longer running when it was to be stopped"
+    }
+    if ! wait_exit "$SIPD_PID" "$E2E_STOP_TIMEOUT"; then
+        kill -KILL "$SIPD_PID" 2>/dev/null
+        wait "$SIPD_PID" 2>/dev/null
+        show_log "$SIPD_LOG"
+        fail "sipd (pid $SIPD_PID) did not exit within ${E2E_STOP_TIMEOUT}s of SIGTERM"
+    fi
+    wait "$SIPD_PID"
+    rc=$?
+    if [ "$rc" -ne 0 ]; then
+        show_log "$SIPD_LOG"
+        fail "sipd exited with status $rc on SIGTERM, expected 0"
+    fi
+    note "sipd (pid $SIPD_PID) exited 0 on SIGTERM"
+}
+
+# --- sipp -------------------------------------------------------------------
+
+# sipp_run NAME SCENARIO CALLS [SIPP-ARGS...]: run the sipp UAC SCENARIO
+# against 127.0.0.1:$SIPD_PORT for CALLS calls (200 per second, at most 50
+# at once), bounded in time; require sipp's exit status 0 and its final
+# statistics to show CALLS successful and 0 failed calls.
+sipp_run() {
+    name=$1 scenario=$2 calls=$3
+    shift 3
+    need_prog sipp sip-tester
+    out=$TMP/$name.sipp
+    timeout -k 5 60 sipp -sf "$scenario" -m "$calls" -r 200 -l 50 \
+        -i 127.0.0.1 -nostdin -timeout 30s -timeout_error \
+        -trace_screen -screen_file "$out.screen" \
+        -trace_err -error_file "$out.errors" \
+        "$@" "127.0.0.1:$SIPD_PORT" >"$out.log" 2>&1
+    rc=$?
+    ok=$(sipp_count "$out.screen" "Successful call")
+    bad=$(sipp_count "$out.screen" "Failed call")
+    if [ "$rc" -ne 0 ] || [ "$ok" != "$calls" ] || [ "$bad" != 0 ]; then
+        [ -s "$out.errors" ] && show_log "$out.errors"
+        [ -s "$out.screen" ] && show_log "$out.screen"
+        [ -s "$out.screen" ] || show_log "$out.log"
+        show_log "$SIPD_LOG"
+        case $rc in
+        124 | 137) rc="$rc (killed by timeout)" ;;
+        esac
+        fail "sipp $name: exit status $rc, successful calls ${ok:-?} of $calls, failed ${bad:-?}"
+    fi
+    note "sipp $name: $ok of $calls calls successful, 0 failed"
+}
+
+# sipp_count SCREEN-FILE LABEL: the cumulative value of a counter in sipp's
+# final statistics screen (`  Successful call | 0 | 200`), "" if absent.
+sipp_count() {
+    [ -f "$1" ] || return 0
+    awk -F'|' -v label="$2" '
+        { name = $1; gsub(/^ +| +$/, "", name) }
+        name == label { v = $3; gsub(/ /, "", v) }
+        END { print v }' "$1"
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# tests/e2e/run.sh - run every end-to-end test.
+#
+#   sh tests/e2e/run.sh BUILD_DIR
+#
+# Each tests/e2e/test_*.sh (sorted) runs as `sh TEST BUILD_DIR` from the
+# repository root, bounded in time; its output is shown only when it fails.
+# Prints [PASS] NAME / [FAIL] NAME, then `e2e: N passed, M failed`; exit
+# status 1 if any failed, 2 on misuse.  E2E_VERBOSE=1 shows all output.
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+if [ $# -ne 1 ]; then
+    echo "usage: sh tests/e2e/run.sh BUILD_DIR" >&2
+    exit 2
+fi
+case $1 in
+/*) build=$1 ;;
+*) build=$PWD/$1 ;;
+esac
+cd "$(dirname "$0")/../.." || exit 2
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sipc-e2e-run.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+passed=0
+failed=0
+for t in tests/e2e/test_*.sh; do
+    [ -e "$t" ] || continue
+    name=${t##*/}
+    name=${name%.sh}
+    # Each test bounds its own waits; this is the backstop for a hung one
+    # (SIGTERM first, so its EXIT trap stops what it started).
+    timeout -k 10 "${E2E_TEST_TIMEOUT:-300}" sh "$t" "$build" >"$tmp/$name.log" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ]; then
+        echo "[PASS] $name"
+        [ "${E2E_VERBOSE:-0}" = 1 ] && sed 's/^/    /' "$tmp/$name.log"
+        passed=$((passed + 1))
+    else
+        [ "$rc" -eq 124 ] && echo "$t: timed out" >>"$tmp/$name.log"
+        echo "[FAIL] $name"
+        sed 's/^/    /' "$tmp/$name.log"
+        failed=$((failed + 1))
+    fi
+done
+
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

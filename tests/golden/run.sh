@@ -1,0 +1,130 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# tests/golden/run.sh - golden tests of the compiler.
+#
+#   sh tests/golden/run.sh [--update] path/to/sipc
+#
+# For each tests/golden/NAME.sipc, in sorted order, the files beside it
+# choose the checks (STYLE.md practice 13):
+#   NAME.c    `sipc emit NAME.sipc` exits 0 and its stdout equals NAME.c
+#   NAME.err  `sipc check NAME.sipc` exits 1 and its stderr equals NAME.err
+# Both may exist; a .sipc with neither is a mistake in the suite and fails.
+# sipc runs from the repository root on the relative path
+# tests/golden/NAME.sipc, so diagnostics read `tests/golden/NAME.sipc:L:C:`.
+#
+# --update rewrites the existing NAME.c / NAME.err from the actual output
+# (when the exit status is the expected one); review the result with
+# `git diff tests/golden` before committing it.
+#
+# Prints [PASS] NAME or [FAIL] NAME with the reason and diff, then
+# `golden: N passed, M failed`.  Exit status 1 if any failed, 2 on misuse.
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+update=0
+if [ "${1:-}" = "--update" ]; then
+    update=1
+    shift
+fi
+if [ $# -ne 1 ]; then
+    echo "usage: sh tests/golden/run.sh [--update] path/to/sipc" >&2
+    exit 2
+fi
+sipc=$1
+case $sipc in
+/*) ;;
+*) sipc=$PWD/$sipc ;;
+esac
+if [ ! -x "$sipc" ]; then
+    echo "golden: $1: not an executable" >&2
+    exit 2
+fi
+
+cd "$(dirname "$0")/../.." || exit 2
+dir=tests/golden
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sipc-golden.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# Bound each run so that a hanging compiler fails its test, not the suite.
+TIMEOUT=${GOLDEN_TIMEOUT:-60}
+
+passed=0
+failed=0
+why="" # reasons for the current test's failure, one per line
+
+# check_one NAME MODE EXT WANT_RC STREAM: run `sipc MODE`, require exit
+# status WANT_RC, and compare STREAM (out or err) with NAME.EXT.
+check_one() {
+    name=$1 mode=$2 ext=$3 want=$4 stream=$5
+    expected=$dir/$name.$ext
+    actual=$tmp/$name.$ext
+    timeout -k 5 "$TIMEOUT" "$sipc" "$mode" "$dir/$name.sipc" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    cp "$tmp/$stream" "$actual"
+    if [ "$rc" -ne "$want" ]; then
+        case $rc in
+        124) what="timed out after ${TIMEOUT}s" ;;
+        12[5-9] | 1[3-9][0-9] | 2[0-9][0-9]) what="exited with status $rc (crash or signal)" ;;
+        *) what="exited with status $rc, expected $want" ;;
+        esac
+        why="${why}sipc $mode $dir/$name.sipc $what
+"
+        if [ "$stream" = out ] && [ -s "$tmp/err" ]; then
+            why="${why}--- its stderr:
+$(cat "$tmp/err")
+"
+        fi
+        # Show the diff too: it is usually the quickest explanation.
+    elif [ "$update" -eq 1 ]; then
+        if ! cmp -s "$expected" "$actual"; then
+            cp "$actual" "$expected"
+            echo "[UPDATED] $expected"
+        fi
+        return
+    fi
+    if ! cmp -s "$expected" "$actual"; then
+        why="${why}sipc $mode: the $stream stream differs from $expected:
+$(diff -u "$expected" "$actual")
+"
+    fi
+}
+
+for src in "$dir"/*.sipc; do
+    [ -e "$src" ] || continue # no tests at all
+    name=${src##*/}
+    name=${name%.sipc}
+    why=""
+    checked=0
+    if [ -e "$dir/$name.c" ]; then
+        check_one "$name" emit c 0 out
+        checked=1
+    fi
+    if [ -e "$dir/$name.err" ]; then
+        check_one "$name" check err 1 err
+        checked=1
+    fi
+    if [ "$checked" -eq 0 ]; then
+        why="$dir/$name.sipc has no $name.c or $name.err beside it: nothing to compare (a mistake in the suite)
+"
+        if [ -e "$dir/$name.out" ]; then
+            why="$why$name.out (a runtime transcript) is not handled by this runner yet
+"
+        fi
+    fi
+    if [ -z "$why" ]; then
+        echo "[PASS] $name"
+        passed=$((passed + 1))
+    else
+        echo "[FAIL] $name"
+        printf '%s' "$why" | sed 's/^/    /'
+        failed=$((failed + 1))
+    fi
+done
+
+echo "golden: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* unit.h - shared helpers of the CUnit suites; each suite file registers itself here. */
+#ifndef SIPC_UNIT_H
+#define SIPC_UNIT_H
+
+#include <CUnit/CUnit.h>
+
+#include "sipc.h"
+
+/* Compiles `text` as policy "t.sipc"; returns the diagnostics (malloc'd) and sets *rc. */
+char *unit_check(const char *text, int *rc);
+/* Compiles `text` and returns the emitted C (malloc'd), or NULL with the diagnostics printed. */
+char *unit_emit(const char *text);
+
+void unit_add_lexer_suite(void);
+void unit_add_parser_suite(void);
+void unit_add_checker_suite(void);
+
+#endif

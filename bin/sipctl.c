@@ -65,10 +65,14 @@ static int cmd_info(const char *path)
     }
     printf("source:      %s\nsource hash: %s\nroutes:      %u\n", d->source_name ? d->source_name : "?",
            d->source_hash ? d->source_hash : "?", d->nroutes);
+    int has_main = 0;
     for (unsigned i = 0; i < d->nroutes; i++) {
         const sipc_route_desc *r = &d->routes[i];
         printf("  %-8s %s\n", rt_route_kind_name(r->kind), r->name[0] ? r->name : "(main)");
+        has_main |= r->kind == SIPC_RK_REQUEST && !r->name[0];
     }
+    if (!has_main)
+        fprintf(stderr, "sipctl: warning: %s has no main request route; sipd will refuse it\n", path);
     dlclose(dl);
     return 0;
 }
@@ -91,7 +95,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "info") && argc == 3)
         return cmd_info(argv[2]);
     fprintf(stderr, "sipctl: %s\n",
-            !strcmp(cmd, "info") || !strcmp(cmd, "version") ? "wrong number of arguments" : "unknown command");
+            !strcmp(cmd, "info") || !strcmp(cmd, "version") ? "wrong number of arguments"
+                                                            : "unknown command");
     usage(stderr);
     return 1;
 }

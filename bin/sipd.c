@@ -20,16 +20,15 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: sipd [-d] [-l udp:ADDR:PORT] [--ready-file FILE] POLICY\n"
-            "\n"
-            "Run the SIP server with POLICY, a .sipc source or a policy.so.\n"
-            "\n"
-            "  -l, --listen udp:ADDR:PORT  address to listen on (default udp:127.0.0.1:5060);\n"
-            "                              IPv6 as udp:[::1]:5060; port 0 picks a free port\n"
-            "  --ready-file FILE           once listening, write the bound address to FILE\n"
-            "  -d, --debug                 log every message (debug level)\n"
-            "  -h, --help                  show this help\n");
+    fprintf(f, "usage: sipd [-d] [-l udp:ADDR:PORT] [--ready-file FILE] POLICY\n"
+               "\n"
+               "Run the SIP server with POLICY, a .sipc source or a policy.so.\n"
+               "\n"
+               "  -l, --listen udp:ADDR:PORT  address to listen on (default udp:127.0.0.1:5060);\n"
+               "                              IPv6 as udp:[::1]:5060; port 0 picks a free port\n"
+               "  --ready-file FILE           once listening, write the bound address to FILE\n"
+               "  -d, --debug                 log every message (debug level)\n"
+               "  -h, --help                  show this help\n");
 }
 
 /* Write `text` to `path` atomically, so a waiting test never reads half. */
@@ -58,8 +57,10 @@ int main(int argc, char **argv)
 {
     enum { OPT_READY = 256 };
     static const struct option longopts[] = {
-        {"listen", required_argument, NULL, 'l'}, {"ready-file", required_argument, NULL, OPT_READY},
-        {"debug", no_argument, NULL, 'd'},        {"help", no_argument, NULL, 'h'},
+        {"listen", required_argument, NULL, 'l'},
+        {"ready-file", required_argument, NULL, OPT_READY},
+        {"debug", no_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *listen = "udp:127.0.0.1:5060", *ready = NULL;

@@ -54,6 +54,8 @@ struct sipc_msg {
 void rt_msg_init(sipc_msg *m, nta_agent_t *agent, msg_t *msg, sip_t *sip);
 /* Drop the context's reference; the policy's replies/forwards hold their own. */
 void rt_msg_release(sipc_msg *m);
+/* "1.2.3.4:5060" or "[::1]:5060" into buf, for log lines; returns buf. */
+const char *rt_msg_source(const sipc_msg *m, char *buf, size_t n);
 /* The Call-ID for log lines, "-" when absent; never NULL. */
 const char *rt_msg_call_id(const sip_t *sip);
 

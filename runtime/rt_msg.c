@@ -10,6 +10,7 @@
  * msg_copy), so releasing is always safe.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sofia-sip/msg_addr.h>
@@ -64,6 +65,13 @@ void rt_msg_release(sipc_msg *m)
     m->msg = NULL;
     m->sip = NULL;
     m->home = NULL;
+}
+
+const char *rt_msg_source(const sipc_msg *m, char *buf, size_t n)
+{
+    snprintf(buf, n, strchr(m->src_ip, ':') ? "[%s]:%d" : "%s:%d", m->src_ip[0] ? m->src_ip : "?",
+             m->src_port);
+    return buf;
 }
 
 const char *rt_msg_call_id(const sip_t *sip)

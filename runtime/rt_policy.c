@@ -67,7 +67,7 @@ static int load_sipc(RtPolicy *p, char *err, size_t errlen)
     char *c = NULL;
     size_t n = 0;
     if (sipc_compile_file(p->path, DIAG_TEXT, stderr, &c, &n) < 0) {
-        fmt_err(err, errlen, "%s: policy has errors, not loaded", p->path);
+        fmt_err(err, errlen, "%s: policy not loaded (errors above)", p->path);
         free(c);
         return -1;
     }
@@ -124,9 +124,9 @@ RtPolicy *rt_policy_load(const char *path, char *err, size_t errlen)
         fmt_err(err, errlen, "%s: the policy has no main request route (route { ... })", path);
         goto fail;
     }
-    rt_log(RT_LOG_DEBUG, "loaded policy %s (%s, source %s, hash %s, %u routes)", path, p->jit ? "libtcc" : "dlopen",
-           p->desc->source_name ? p->desc->source_name : "?", p->desc->source_hash ? p->desc->source_hash : "?",
-           p->desc->nroutes);
+    rt_log(RT_LOG_DEBUG, "loaded policy %s (%s, source %s, hash %s, %u routes)", path,
+           p->jit ? "libtcc" : "dlopen", p->desc->source_name ? p->desc->source_name : "?",
+           p->desc->source_hash ? p->desc->source_hash : "?", p->desc->nroutes);
     return p;
 
 fail:

@@ -19,11 +19,13 @@
 #define NTA_AGENT_MAGIC_T struct RtServer
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sofia-sip/nta.h>
+#include <sofia-sip/su_log.h>
 #include <sofia-sip/su_string.h>
 #include <sofia-sip/tport_tag.h>
 
@@ -38,15 +40,62 @@ struct RtServer {
     char bound[128]; /* "udp:127.0.0.1:5060" */
 };
 
+/* --- sofia's own log lines --------------------------------------------------- */
+
+/*
+ * sofia-sip logs through su_log; its lines are redirected here so they share
+ * sipd's format ("sipd: warn: sofia: ...").  The default sofia level (3)
+ * lets through only warnings and errors.  While the agent is being created
+ * the lines are held back instead: the first one explains a failed bind
+ * (su_errno is clobbered by the teardown), and goes into sipd's own message.
+ */
+static char sofia_line[512];
+static size_t sofia_len;
+static char sofia_first[512]; /* since the last reset */
+static int sofia_quiet;
+
+static void sofia_logger(void *stream, char const *fmt, va_list ap)
+{
+    (void)stream;
+    if (sofia_len < sizeof sofia_line - 1) {
+        int n = vsnprintf(sofia_line + sofia_len, sizeof sofia_line - sofia_len, fmt, ap);
+        if (n > 0)
+            sofia_len += (size_t)n;
+        if (sofia_len > sizeof sofia_line - 1)
+            sofia_len = sizeof sofia_line - 1;
+    }
+    if (sofia_len == 0 || (sofia_line[sofia_len - 1] != '\n' && sofia_len < sizeof sofia_line - 1))
+        return; /* a line in several calls: wait for its end */
+    while (sofia_len && (sofia_line[sofia_len - 1] == '\n' || sofia_line[sofia_len - 1] == '\r'))
+        sofia_len--;
+    sofia_line[sofia_len] = '\0';
+    if (sofia_len) {
+        if (!sofia_first[0])
+            memcpy(sofia_first, sofia_line, sofia_len + 1);
+        if (!sofia_quiet)
+            rt_log(RT_LOG_WARN, "sofia: %s", sofia_line);
+    }
+    sofia_len = 0;
+}
+
+/* The reason in sofia's first complaint ("...: Address already in use"). */
+static const char *sofia_reason(void)
+{
+    const char *r = strrchr(sofia_first, ':');
+    return r && r[1] == ' ' && r[2] ? r + 2 : "unknown error (see sofia's log)";
+}
+
 /* --- listen address ------------------------------------------------------- */
 
 /* Parse "udp:HOST[:PORT]" (HOST may be "[v6]") into a host for a SIP URL
  * (IPv6 kept in brackets) and a port (default 5060, 0 = any free port). */
-static int parse_listen(const char *spec, char *host, size_t hostlen, unsigned *port, char *err, size_t errlen)
+static int parse_listen(const char *spec, char *host, size_t hostlen, unsigned *port, char *err,
+                        size_t errlen)
 {
     const char *p = spec, *h, *he;
     if (strncmp(p, "udp:", 4) != 0) {
-        snprintf(err, errlen, "bad listen address '%s': expected udp:ADDR:PORT (only udp is supported)", spec);
+        snprintf(err, errlen, "bad listen address '%s': expected udp:ADDR:PORT (only udp is supported)",
+                 spec);
         return -1;
     }
     p += 4;
@@ -61,6 +110,11 @@ static int parse_listen(const char *spec, char *host, size_t hostlen, unsigned *
     } else {
         p += strcspn(p, ":");
         he = p;
+        if (*p && strchr(p + 1, ':')) {
+            snprintf(err, errlen,
+                     "bad listen address '%s': write an IPv6 address in brackets, as udp:[::1]:5060", spec);
+            return -1;
+        }
     }
     if (*p && *p != ':') {
         snprintf(err, errlen, "bad listen address '%s': expected ':' after the address", spec);
@@ -113,7 +167,7 @@ static int via_is_ours(nta_agent_t *agent, sip_via_t const *v)
 
 static void relay_response(RtServer *srv, msg_t *msg, sip_t *sip)
 {
-    sipc_msg m; /* only for the source address, in the log line */
+    sipc_msg m; /* its reference keeps `sip` readable for the log line */
     const char *outcome = "relayed";
     int status = sip->sip_status->st_status;
 
@@ -127,8 +181,11 @@ static void relay_response(RtServer *srv, msg_t *msg, sip_t *sip)
     } else if (nta_msg_tsend(srv->agent, msg, NULL, TAG_END()) < 0) {
         outcome = "dropped: relay failed";
     }
-    rt_log(RT_LOG_DEBUG, "%d from %s:%d call-id %s: %s", status, m.src_ip, m.src_port, rt_msg_call_id(sip),
-           outcome);
+    if (rt_log_enabled(RT_LOG_DEBUG)) {
+        char src[SU_ADDRSIZE + 16];
+        rt_log(RT_LOG_DEBUG, "%d from %s call-id %s: %s", status, rt_msg_source(&m, src, sizeof src),
+               rt_msg_call_id(sip), outcome);
+    }
     rt_msg_release(&m);
 }
 
@@ -149,8 +206,9 @@ static void run_request(RtServer *srv, msg_t *msg, sip_t *sip)
             snprintf(what, sizeof what, "forwarded");
         else
             snprintf(what, sizeof what, "%s", rc == SIPC_DROP ? "dropped" : "no reply");
-        rt_log(RT_LOG_DEBUG, "%s from %s:%d call-id %s: %s", m.rm.s, m.src_ip, m.src_port, rt_msg_call_id(sip),
-               what);
+        char src[SU_ADDRSIZE + 16];
+        rt_log(RT_LOG_DEBUG, "%s from %s call-id %s: %s", m.rm.s, rt_msg_source(&m, src, sizeof src),
+               rt_msg_call_id(sip), what);
     }
     rt_msg_release(&m);
 }
@@ -188,6 +246,7 @@ RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size
     snprintf(url, sizeof url, "sip:%s:%u;transport=udp", host, port);
 
     su_init();
+    su_log_redirect(su_log_default, sofia_logger, NULL);
     RtServer *srv = su_home_new(sizeof *srv);
     if (!srv) {
         snprintf(err, errlen, "out of memory");
@@ -201,12 +260,14 @@ RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size
         snprintf(err, errlen, "cannot create the event loop");
         goto fail;
     }
+    sofia_quiet = 1;
+    sofia_first[0] = '\0';
     srv->agent = nta_agent_create(srv->root, URL_STRING_MAKE(url), on_message, srv, NTATAG_UA(0),
                                   NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1), TPTAG_UDP_RMEM(4 << 20),
                                   TPTAG_UDP_WMEM(4 << 20), TAG_END());
+    sofia_quiet = 0;
     if (!srv->agent) {
-        int e = su_errno();
-        snprintf(err, errlen, "cannot listen on %s: %s", listen, e ? su_strerror(e) : "unknown error");
+        snprintf(err, errlen, "cannot listen on %s: %s", listen, sofia_reason());
         goto fail;
     }
     set_bound(srv);
@@ -242,5 +303,6 @@ void rt_server_destroy(RtServer *srv)
     if (srv->root)
         su_root_destroy(srv->root);
     su_home_unref(srv->home);
+    su_log_redirect(su_log_default, NULL, NULL);
     su_deinit();
 }

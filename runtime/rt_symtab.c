@@ -10,7 +10,9 @@
 #include "rt_internal.h"
 
 /* ISO C has no function-to-object pointer cast; GCC and tcc define it. */
+/* clang-format off */
 #define HOST_FN(f) {#f, (void *)(f)}
+/* clang-format on */
 
 const HostSym rt_host_syms[] = {
 #define BUILTIN(name, csym, ret, params, kinds) HOST_FN(csym),

@@ -5,12 +5,21 @@
  * RFC 3261 section 16.11: a stateless proxy sends a copy of the request
  * toward the request URI, having applied the section 16.6 steps that apply
  * (Max-Forwards here; Record-Route and Route handling come with later
- * library functions).  nta_msg_tsend() resolves the target, pushes our Via
- * with a branch hashed from the request (so a retransmission is forwarded
- * with the same branch) and sends; it keeps no transaction.  The response
- * comes back through rt_server.c's relay.
+ * library functions).  nta resolves the target, pushes our Via with a
+ * branch hashed from the request (so a retransmission is forwarded with the
+ * same branch) and sends, keeping no transaction; the response comes back
+ * through rt_server.c's relay.
+ *
+ * Why nta_outgoing_mcreate(..., NTATAG_STATELESS(1)) and not nta_msg_tsend():
+ * both run the same stateless send, but nta_msg_tsend() takes an extra
+ * reference to the message and never drops it when the send fails at once
+ * (e.g. EINVAL, or no transport for the address family): one leaked
+ * request per failed forward (seen with LSan, sofia-sip 1.12.11; the code
+ * is unchanged upstream).  mcreate's contract is clean: NULL means the
+ * message is still ours to destroy, anything else means nta took it.
  */
 #include <sofia-sip/msg_header.h>
+#include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_tag.h>
 
@@ -49,9 +58,11 @@ int sipc_forward(sipc_msg *m)
         msg_destroy(copy);
         return 0;
     }
-    /* Takes over `copy`, also on failure. */
-    if (nta_msg_tsend(m->agent, copy, NULL, TAG_END()) < 0) {
+    /* Non-NULL (an orq still resolving, or NONE once sent): nta owns `copy`.
+     * The stateless orq frees itself; it is never ours to destroy. */
+    if (!nta_outgoing_mcreate(m->agent, NULL, NULL, NULL, copy, NTATAG_STATELESS(1), TAG_END())) {
         rt_log(RT_LOG_WARN, "forward: cannot send toward the request URI (call-id %s)", rt_msg_call_id(sip));
+        msg_destroy(copy);
         return 0;
     }
     m->done |= RT_MSG_FORWARDED;

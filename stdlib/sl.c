@@ -49,7 +49,8 @@ int rt_sl_reply(sipc_msg *m, int code, const char *reason)
         return -1;
     }
     if (sip->sip_request->rq_method == sip_method_ack) {
-        rt_log(RT_LOG_DEBUG, "sl_send_reply(%d): not replying to ACK (call-id %s)", code, rt_msg_call_id(sip));
+        rt_log(RT_LOG_DEBUG, "sl_send_reply(%d): not replying to ACK (call-id %s)", code,
+               rt_msg_call_id(sip));
         return -1;
     }
     if (code < 100 || code > 699) {
@@ -68,10 +69,11 @@ int rt_sl_reply(sipc_msg *m, int code, const char *reason)
             to = NULL;
     }
     /* nta_msg_treply takes over the reference it is given. */
-    if (nta_msg_treply(m->agent, msg_ref_create(m->msg), code, reason, TAG_IF(to, SIPTAG_TO(to)),
-                       TAG_END()) < 0) {
-        rt_log(RT_LOG_WARN, "sl_send_reply(%d): cannot send to %s:%d (call-id %s)", code, m->src_ip, m->src_port,
-               rt_msg_call_id(sip));
+    if (nta_msg_treply(m->agent, msg_ref_create(m->msg), code, reason, TAG_IF(to, SIPTAG_TO(to)), TAG_END()) <
+        0) {
+        char src[SU_ADDRSIZE + 16];
+        rt_log(RT_LOG_WARN, "sl_send_reply(%d): cannot send to %s (call-id %s)", code,
+               rt_msg_source(m, src, sizeof src), rt_msg_call_id(sip));
         return -1;
     }
     m->done |= RT_MSG_REPLIED;
@@ -86,7 +88,13 @@ int sipc_sl_send_reply(sipc_msg *m, sipc_int code, const sipc_str *reason)
         rt_log(RT_LOG_ERROR, "sl_send_reply: status %lld out of range 100..699", code);
         return 0;
     }
-    if (reason && reason->len > 0)
-        r = su_strndup(m->home, reason->s, (isize_t)reason->len);
+    if (reason && reason->len > 0 && (r = su_strndup(m->home, reason->s, (isize_t)reason->len))) {
+        /* A reason phrase is one line of text (RFC 3261 section 25.1):
+         * a control character from a policy string must not split the
+         * status line or inject a header. */
+        for (char *c = r; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = ' ';
+    }
     return rt_sl_reply(m, (int)code, r) == 0;
 }

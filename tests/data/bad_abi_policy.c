@@ -19,10 +19,10 @@ static const sipc_route_desc routes[] = {
 };
 
 const sipc_policy_desc sipc_policy = {
-    SIPC_POLICY_MAGIC,
-    SIPC_ABI_VERSION + 100,
-    "tests/data/bad_abi_policy.c",
-    "0000000000000000",
-    sizeof routes / sizeof routes[0],
-    routes,
+    .magic = SIPC_POLICY_MAGIC,
+    .abi_version = SIPC_ABI_VERSION + 100,
+    .source_name = "tests/data/bad_abi_policy.c",
+    .source_hash = "0000000000000000",
+    .nroutes = sizeof routes / sizeof routes[0],
+    .routes = routes,
 };

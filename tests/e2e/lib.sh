@@ -40,6 +40,7 @@ e2e_init() {
     trap e2e_cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM HUP
+    [ -x "$B/sipd" ] || fail "$B/sipd is not built (run make)"
 }
 
 # Runs on exit: stop what this test started that is still running, remove
@@ -50,15 +51,46 @@ e2e_cleanup() {
         if alive "$pid"; then
             kill -TERM "$pid" 2>/dev/null
             wait_exit "$pid" 5 || kill -KILL "$pid" 2>/dev/null
-            wait "$pid" 2>/dev/null
         fi
+        wait "$pid" 2>/dev/null
     done
+    E2E_PIDS=""
     if [ "${E2E_KEEP:-0}" = 1 ]; then
         echo "e2e: kept $TMP" >&2
     else
         rm -rf "$TMP"
     fi
     exit "$rc"
+}
+
+# started PID / reaped PID: add PID to, or drop it from, the processes that
+# e2e_cleanup stops.  Drop a PID once `wait` has reaped it, so that cleanup
+# can never signal an unrelated process that reused the number.
+started() {
+    E2E_PIDS="$E2E_PIDS $1"
+}
+reaped() {
+    rest=""
+    for pid in $E2E_PIDS; do
+        [ "$pid" = "$1" ] || rest="$rest $pid"
+    done
+    E2E_PIDS=$rest
+}
+
+# bounded SECONDS COMMAND...: run COMMAND with a time limit (SIGTERM, then
+# SIGKILL 5 s later) and return its exit status (124 or 137 on time-out).
+# It runs in the background and the shell waits for it, so that a signal to
+# the test runs the traps at once and cleanup stops COMMAND as well.
+bounded() {
+    secs=$1
+    shift
+    timeout -k 5 "$secs" "$@" &
+    bpid=$!
+    started "$bpid"
+    wait "$bpid"
+    brc=$?
+    reaped "$bpid"
+    return "$brc"
 }
 
 fail() {
@@ -80,6 +112,16 @@ need_prog() {
 show_log() {
     echo "--- $1 (last 60 lines):" >&2
     tail -n 60 "$1" | sed 's/^/    /' >&2
+}
+
+# no_sanitizer_report FILE WHAT: fail if FILE holds an ASan, LSan or UBSan
+# report (under `make asan` they exit 1 by default, which a test could
+# mistake for a deliberate exit status 1).
+no_sanitizer_report() {
+    if grep -Eq 'Sanitizer|runtime error:' "$1"; then
+        show_log "$1"
+        fail "$2: sanitizer report in $1"
+    fi
 }
 
 # alive PID: true while PID runs.  A child that has exited but was not yet
@@ -146,7 +188,7 @@ sipd_start() {
     rm -f "$ready"
     "$B/sipd" -d -l "$(sipd_listen)" --ready-file "$ready" "$@" "$policy" >"$SIPD_LOG" 2>&1 &
     SIPD_PID=$!
-    E2E_PIDS="$E2E_PIDS $SIPD_PID"
+    started "$SIPD_PID"
 
     n=$((E2E_READY_TIMEOUT * 10))
     addr=""
@@ -160,6 +202,7 @@ sipd_start() {
         if ! alive "$SIPD_PID"; then
             wait "$SIPD_PID"
             rc=$?
+            reaped "$SIPD_PID"
             show_log "$SIPD_LOG"
             fail "sipd on $policy exited with status $rc before it was ready"
         fi
@@ -186,22 +229,29 @@ sipd_start() {
 
 # sipd_stop: SIGTERM to SIPD_PID, wait (bounded), require exit status 0.
 sipd_stop() {
-    kill -TERM "$SIPD_PID" 2>/dev/null || {
+    if ! alive "$SIPD_PID"; then
+        wait "$SIPD_PID"
+        rc=$?
+        reaped "$SIPD_PID"
         show_log "$SIPD_LOG"
-        fail "sipd (pid $SIPD_PID) was no longer running when it was to be stopped"
-    }
+        fail "sipd (pid $SIPD_PID) had already exited, status $rc, before SIGTERM"
+    fi
+    kill -TERM "$SIPD_PID"
     if ! wait_exit "$SIPD_PID" "$E2E_STOP_TIMEOUT"; then
         kill -KILL "$SIPD_PID" 2>/dev/null
         wait "$SIPD_PID" 2>/dev/null
+        reaped "$SIPD_PID"
         show_log "$SIPD_LOG"
         fail "sipd (pid $SIPD_PID) did not exit within ${E2E_STOP_TIMEOUT}s of SIGTERM"
     fi
     wait "$SIPD_PID"
     rc=$?
+    reaped "$SIPD_PID"
     if [ "$rc" -ne 0 ]; then
         show_log "$SIPD_LOG"
         fail "sipd exited with status $rc on SIGTERM, expected 0"
     fi
+    no_sanitizer_report "$SIPD_LOG" sipd
     note "sipd (pid $SIPD_PID) exited 0 on SIGTERM"
 }
 
@@ -216,7 +266,7 @@ sipp_run() {
     shift 3
     need_prog sipp sip-tester
     out=$TMP/$name.sipp
-    timeout -k 5 60 sipp -sf "$scenario" -m "$calls" -r 200 -l 50 \
+    bounded 60 sipp -sf "$scenario" -m "$calls" -r 200 -l 50 \
         -i 127.0.0.1 -nostdin -timeout 30s -timeout_error \
         -trace_screen -screen_file "$out.screen" \
         -trace_err -error_file "$out.errors" \

@@ -22,12 +22,26 @@ case $1 in
 /*) build=$1 ;;
 *) build=$PWD/$1 ;;
 esac
+if [ ! -d "$build" ]; then
+    echo "e2e: $1: not a directory" >&2
+    exit 2
+fi
 cd "$(dirname "$0")/../.." || exit 2
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sipc-e2e-run.XXXXXX") || exit 2
+tpid="" # the running test's `timeout` process
+# On Ctrl-C or SIGTERM, pass SIGTERM to the running test (through timeout,
+# which runs in its own process group) and let its EXIT trap clean up.
+stop_test() {
+    if [ -n "$tpid" ]; then
+        kill -TERM "$tpid" 2>/dev/null
+        wait "$tpid" 2>/dev/null
+    fi
+    exit "$1"
+}
 trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+trap 'stop_test 130' INT
+trap 'stop_test 143' TERM HUP
 
 passed=0
 failed=0
@@ -37,8 +51,11 @@ for t in tests/e2e/test_*.sh; do
     name=${name%.sh}
     # Each test bounds its own waits; this is the backstop for a hung one
     # (SIGTERM first, so its EXIT trap stops what it started).
-    timeout -k 10 "${E2E_TEST_TIMEOUT:-300}" sh "$t" "$build" >"$tmp/$name.log" 2>&1
+    timeout -k 10 "${E2E_TEST_TIMEOUT:-300}" sh "$t" "$build" >"$tmp/$name.log" 2>&1 &
+    tpid=$!
+    wait "$tpid"
     rc=$?
+    tpid=""
     if [ "$rc" -eq 0 ]; then
         echo "[PASS] $name"
         [ "${E2E_VERBOSE:-0}" = 1 ] && sed 's/^/    /' "$tmp/$name.log"

@@ -38,7 +38,7 @@ case $sipc in
 /*) ;;
 *) sipc=$PWD/$sipc ;;
 esac
-if [ ! -x "$sipc" ]; then
+if [ ! -f "$sipc" ] || [ ! -x "$sipc" ]; then
     echo "golden: $1: not an executable" >&2
     exit 2
 fi
@@ -50,7 +50,8 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
-# Bound each run so that a hanging compiler fails its test, not the suite.
+# Bound each run so that a hanging compiler fails its test, not the suite
+# (--foreground: stay in our process group, so Ctrl-C reaches sipc too).
 TIMEOUT=${GOLDEN_TIMEOUT:-60}
 
 passed=0
@@ -63,7 +64,7 @@ check_one() {
     name=$1 mode=$2 ext=$3 want=$4 stream=$5
     expected=$dir/$name.$ext
     actual=$tmp/$name.$ext
-    timeout -k 5 "$TIMEOUT" "$sipc" "$mode" "$dir/$name.sipc" >"$tmp/out" 2>"$tmp/err"
+    timeout --foreground -k 5 "$TIMEOUT" "$sipc" "$mode" "$dir/$name.sipc" >"$tmp/out" 2>"$tmp/err"
     rc=$?
     cp "$tmp/$stream" "$actual"
     if [ "$rc" -ne "$want" ]; then

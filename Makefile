@@ -36,7 +36,7 @@ UNIT_OBJS     := $(UNIT_SRCS:%.c=$(B)/obj/%.o)
 
 PROGS := $(B)/sipc $(B)/sipd $(B)/sipctl
 
-.PHONY: all check test unit golden e2e run deps asan clean fuzz
+.PHONY: all check test unit golden spec e2e run deps asan clean fuzz
 all: $(PROGS)
 
 # --- generated sources ---------------------------------------------------
@@ -59,16 +59,25 @@ $(B)/gen/abi_text.c: runtime/include/sipc/abi.h
 	  printf ';\n'; } > $@
 
 # --- objects and programs ------------------------------------------------
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/runtime/%.o $(B)/obj/stdlib/%.o: CFLAGS += $(SOFIA_CFLAGS)
 $(B)/obj/bin/sipd.o $(B)/obj/bin/sipctl.o: CFLAGS += $(SOFIA_CFLAGS)
 
 $(B)/obj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Wno-unused-parameter -Wno-unused-variable -Wno-missing-prototypes \
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -Wno-unused-parameter -Wno-unused-variable -Wno-missing-prototypes \
 	    -Wno-unused-but-set-variable -c -o $@ $<
 
 # Every compiler object needs parser.h (token codes) to exist first.
@@ -83,8 +92,12 @@ $(B)/sipc: $(B)/obj/bin/sipc.o $(B)/libsipcc.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
 # -rdynamic: policy.so objects resolve the host functions of abi.h in sipd.
+# The whole runtime archive goes in: runtime/rt_symtab.c refers to the host
+# functions only weakly (so unwritten ones link as NULL), and a weak
+# reference alone would not pull a member out of the archive.
+RT_WHOLE = -Wl,--whole-archive $(B)/libsipcrt.a -Wl,--no-whole-archive
 $(B)/sipd: $(B)/obj/bin/sipd.o $(B)/libsipcrt.a $(B)/libsipcc.a
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ -ltcc $(SOFIA_LIBS) -ldl -lm
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipd.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) -ldl -lm
 
 $(B)/sipctl: $(B)/obj/bin/sipctl.o $(B)/libsipcrt.a
 	$(CC) $(LDFLAGS) -o $@ $^ -ldl
@@ -105,11 +118,16 @@ golden: $(B)/sipc
 e2e: $(PROGS)
 	@sh tests/e2e/run.sh $(B)
 
-test: unit golden
+spec:
+	@sh tools/check_spec.sh
 
+test: unit golden spec
+
+# Everything: unit, golden, spec, end to end, and a bounded fuzz run.
 check: deps
 	$(MAKE) all $(B)/unit_tests
-	$(MAKE) unit golden e2e
+	$(MAKE) unit golden spec e2e
+	$(MAKE) fuzz-smoke
 
 asan:
 	$(MAKE) B=build-asan SAN=1 OPT="-O1 -g" check
@@ -120,5 +138,61 @@ run: deps
 
 clean:
 	rm -rf build build-asan
+
+# --- fuzzing and benchmarks (STYLE.md practice 14) -----------------------
+# `make fuzz-smoke`: the compiler under libFuzzer+ASan+UBSan for 30 s, quiet
+# unless it finds something; `make fuzz`: the same for FUZZ_SECONDS with
+# progress.  Both fail on any finding (crash, leak, timeout, OOM), which
+# stays in build-fuzz/work/artifacts/ until fixed; tests/fuzz/run.sh says
+# how to turn it into a golden test.  The compiler is rebuilt with clang
+# into $(FUZZ_B) (generated sources reused from $(B)/gen); the backends are
+# left out.  `make bench` times a generated 10,000-line policy.
+FUZZ_B             ?= build-fuzz
+FUZZ_CC            ?= clang
+FUZZ_SECONDS       ?= 600
+FUZZ_SMOKE_SECONDS ?= 30
+FUZZ_SAN    = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -O1 -g $(filter-out -Werror,$(WARN)) $(FUZZ_SAN) -MMD -MP \
+              -Icompiler -Iruntime -Iruntime/include -Istdlib -I$(B)/gen
+FUZZ_SRCS  := $(filter-out compiler/backend_tcc.c compiler/backend_cc.c,$(COMPILER_SRCS)) \
+              tests/fuzz/fuzz_check.c
+FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(FUZZ_B)/obj/gen/%.o)
+
+.PHONY: fuzz-smoke fuzz-clean bench
+fuzz: $(FUZZ_B)/fuzz_check
+	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/work $(FUZZ_SECONDS) -v
+fuzz-smoke: $(FUZZ_B)/fuzz_check
+	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/work $(FUZZ_SMOKE_SECONDS)
+
+$(FUZZ_B)/fuzz_check: $(FUZZ_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^
+
+$(FUZZ_B)/obj/%.o: %.c $(B)/gen/parser.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CLANG   $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CLANG   $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Wno-unused-parameter -Wno-unused-variable \
+	    -Wno-missing-prototypes -Wno-unused-but-set-variable -c -o $@ $<
+
+fuzz-clean:
+	rm -rf $(FUZZ_B)
+clean: fuzz-clean
+
+# rt_internal.h, for rt_host_syms, includes sofia-sip.
+$(B)/obj/bench/jit_bench.o: CFLAGS += $(SOFIA_CFLAGS)
+$(B)/jit_bench: $(B)/obj/bench/jit_bench.o $(B)/libsipcc.a $(B)/libsipcrt.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(B)/obj/bench/jit_bench.o $(B)/libsipcc.a $(RT_WHOLE) -ltcc $(SOFIA_LIBS) -ldl -lm
+
+bench: $(B)/sipc $(B)/jit_bench
+	@bash bench/check_bench.sh $(B)
+
+-include $(shell find $(FUZZ_B)/obj -name '*.d' 2>/dev/null)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

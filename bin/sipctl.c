@@ -2,7 +2,9 @@
 /*
  * sipctl - the management client.
  *
- *   sipctl info POLICY.so    describe a compiled policy object
+ *   sipctl info POLICY.so    describe a compiled policy object: ABI, source,
+ *                            routes, settings, AVPs, flags, regex count and
+ *                            the size of its $var block
  *   sipctl version           print the version and ABI of this build
  *
  * The management interface proper (talking to a running sipd) comes later.
@@ -28,8 +30,35 @@ static void usage(FILE *f)
     fprintf(f, "usage: sipctl info POLICY.so\n"
                "       sipctl version\n"
                "\n"
-               "  info POLICY.so   show a compiled policy's descriptor (ABI, source, routes)\n"
+               "  info POLICY.so   show a compiled policy's descriptor (ABI, source, routes,\n"
+               "                   settings, AVPs, flags, regexes, $var size)\n"
                "  version          show this build's version and sipc ABI version\n");
+}
+
+/* A list of names on one line: "  a, b, c", or nothing when empty. */
+static void print_names(unsigned n, const char *const *names)
+{
+    for (unsigned i = 0; i < n; i++)
+        printf("%s%s", i ? ", " : "  ", names[i]);
+    if (n)
+        printf("\n");
+}
+
+/* The tables of ABI version 2: settings, AVPs, flags, regexes, $var size. */
+static void print_tables(const sipc_policy_desc *d)
+{
+    printf("settings:    %u\n", d->nsettings);
+    for (unsigned i = 0; i < d->nsettings; i++)
+        printf("  %s = %s\n", d->settings[i].name, d->settings[i].value);
+    printf("avps:        %u\n", d->navps);
+    for (unsigned i = 0; i < d->navps; i++)
+        printf("  %-8s %s\n", d->avps[i].type == SIPC_T_INT ? "int" : "string", d->avps[i].name);
+    printf("flags:       %u\n", d->nflags);
+    print_names(d->nflags, d->flags);
+    printf("bflags:      %u\n", d->nbflags);
+    print_names(d->nbflags, d->bflags);
+    printf("regexes:     %u\n", d->nregex);
+    printf("var size:    %u bytes\n", d->var_size);
 }
 
 static int cmd_info(const char *path)
@@ -71,6 +100,7 @@ static int cmd_info(const char *path)
         printf("  %-8s %s\n", rt_route_kind_name(r->kind), r->name[0] ? r->name : "(main)");
         has_main |= r->kind == SIPC_RK_REQUEST && !r->name[0];
     }
+    print_tables(d);
     if (!has_main)
         fprintf(stderr, "sipctl: warning: %s has no main request route; sipd will refuse it\n", path);
     dlclose(dl);

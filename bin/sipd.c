@@ -7,6 +7,8 @@
  * POLICY is a .sipc source (compiled in memory with libtcc) or a policy.so
  * from `sipc build`.  All work is in the runtime (runtime/rt.h); this file
  * only parses arguments, sets the exit status, and tears down in order.
+ * The command line beats the policy's settings (rt_policy_apply_settings):
+ * -l beats `listen`, -d beats `log_level`.
  * Exit status: 0 after SIGINT/SIGTERM, 1 on bad usage or a start-up error.
  */
 #include <errno.h>
@@ -24,11 +26,15 @@ static void usage(FILE *f)
                "\n"
                "Run the SIP server with POLICY, a .sipc source or a policy.so.\n"
                "\n"
-               "  -l, --listen udp:ADDR:PORT  address to listen on (default udp:127.0.0.1:5060);\n"
-               "                              IPv6 as udp:[::1]:5060; port 0 picks a free port\n"
+               "  -l, --listen udp:ADDR:PORT  address to listen on; IPv6 as udp:[::1]:5060;\n"
+               "                              port 0 picks a free port\n"
                "  --ready-file FILE           once listening, write the bound address to FILE\n"
                "  -d, --debug                 log every message (debug level)\n"
-               "  -h, --help                  show this help\n");
+               "  -h, --help                  show this help\n"
+               "\n"
+               "The command line beats the policy's settings, which beat the defaults:\n"
+               "  listen     -l, else the policy's first udp `listen`, else udp:127.0.0.1:5060\n"
+               "  log level  -d, else the policy's `log_level`, else info\n");
 }
 
 /* Write `text` to `path` atomically, so a waiting test never reads half. */
@@ -63,14 +69,17 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *listen = "udp:127.0.0.1:5060", *ready = NULL;
+    const char *listen = NULL, *ready = NULL; /* NULL: not given */
     char err[1024];
-    int c;
+    int c, debug = 0;
 
     rt_signals_block();
     while ((c = getopt_long(argc, argv, "dl:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': rt_log_set_level(RT_LOG_DEBUG); break;
+        case 'd':
+            rt_log_set_level(RT_LOG_DEBUG);
+            debug = 1;
+            break;
         case 'l': listen = optarg; break;
         case OPT_READY: ready = optarg; break;
         case 'h': usage(stdout); return 0;
@@ -88,6 +97,13 @@ int main(int argc, char **argv)
         rt_log(RT_LOG_ERROR, "%s", err);
         return 1;
     }
+    if (rt_policy_apply_settings(policy, &listen, debug, err, sizeof err) < 0) {
+        rt_log(RT_LOG_ERROR, "%s", err);
+        rt_policy_unload(policy);
+        return 1;
+    }
+    if (!listen)
+        listen = "udp:127.0.0.1:5060";
     RtServer *srv = rt_server_create(listen, policy, err, sizeof err);
     if (!srv) {
         rt_log(RT_LOG_ERROR, "%s", err);

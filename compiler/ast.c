@@ -24,6 +24,12 @@ Node *ast_binary(Arena *a, NodeKind kind, Token op, Node *lhs, Node *rhs)
     return n;
 }
 
+NodeList ast_list_empty(void)
+{
+    NodeList l = {NULL, NULL, 0};
+    return l;
+}
+
 NodeList ast_list_append(NodeList l, Node *n)
 {
     if (l.tail)
@@ -35,16 +41,45 @@ NodeList ast_list_append(NodeList l, Node *n)
     return l;
 }
 
-void ast_add_route(Arena *a, Program *prog, int kind, Token kw, Token name, Node *body)
+/* The empty name of a main route, positioned at its keyword. */
+Token ast_no_name(Token kw)
 {
-    Route *r = arena_alloc(a, sizeof *r);
+    Token t = {0, kw.z, 0, kw.off};
+    return t;
+}
+
+void ast_add_route(Parser *p, int kind, Token kw, Token name, Node *body)
+{
+    Program *prog = p->prog;
+    Route *r = arena_alloc(p->arena, sizeof *r);
     r->kind = kind;
     r->kw = kw;
     r->name = name;
     r->body = body;
-    *prog->tail = r;
-    prog->tail = &r->next;
-    prog->nroutes++;
+    r->index = prog->nroutes++;
+    *prog->route_tail = r;
+    prog->route_tail = &r->next;
+}
+
+/* `first` is NAME, or MODULE of MODULE.NAME whose last token is `last`. */
+void ast_add_setting(Parser *p, Token first, Token last, Node *value)
+{
+    Setting *s = arena_alloc(p->arena, sizeof *s);
+    s->name = first;
+    s->len = last.off + last.n - first.off;
+    s->value = value;
+    *p->prog->setting_tail = s;
+    p->prog->setting_tail = &s->next;
+}
+
+void ast_add_decl(Parser *p, DeclKind kind, Token name, Token type)
+{
+    Decl *d = arena_alloc(p->arena, sizeof *d);
+    d->kind = kind;
+    d->name = name;
+    d->type_tok = type;
+    *p->prog->decl_tail = d;
+    p->prog->decl_tail = &d->next;
 }
 
 const char *ast_kind_name(NodeKind kind)

@@ -131,8 +131,12 @@ JitPolicy *jit_load(const char *c_src, const HostSym *syms, size_t nsyms, const 
         set_err(&e, "tcc: cannot add %s", SIPC_TCC_LIBDIR "/libtcc1.a");
         goto fail;
     }
+    /* A NULL address is a host function this sipd does not provide: left
+     * out, so a policy calling it fails to relocate with tcc's
+     * "undefined symbol 'NAME'", which the caller explains. */
     for (size_t i = 0; i < nsyms; i++)
-        tcc_add_symbol(s, syms[i].name, syms[i].addr);
+        if (syms[i].addr)
+            tcc_add_symbol(s, syms[i].name, syms[i].addr);
     tcc_add_symbol(s, "memcpy", (const void *)memcpy);
     tcc_add_symbol(s, "memmove", (const void *)memmove);
     tcc_add_symbol(s, "memset", (const void *)memset);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sipc.h"
+#include "kinds.h"
 
 Type ty_void[1] = {{TY_VOID, "void"}};
 Type ty_bool[1] = {{TY_BOOL, "bool"}};
@@ -21,8 +22,15 @@ Type ty_error[1] = {{TY_ERROR, "<error>"}};
 #define BOOL ty_bool
 #define INT ty_int
 #define STR ty_str
+#define ANY NULL
 #define RO 0
 #define RW 1
+#define NOARG PV_NOARG
+#define HEADER PV_HEADER
+#define AVP PV_AVP
+#define VAR PV_VAR
+#define ADDR SET_ADDR
+#define ENUM SET_ENUM
 
 static const Builtin builtins[] = {
 #define BUILTIN(name, csym, ret, params, kinds) {#name, #csym, ret, params, kinds},
@@ -30,10 +38,25 @@ static const Builtin builtins[] = {
 #undef BUILTIN
 };
 
+/* getter and setter are C names; "NOGET"/"NOSET" where none exists
+ * ($avp and $var are emitted specially, read-only rows have no setter). */
 static const Pvar pvars[] = {
-#define PVAR(name, type, access, kinds, getter) {#name, type, access, kinds, #getter},
+#define PVAR(name, type, access, kinds, arg, getter, setter)                                       \
+    {#name, type, access, kinds, arg, #getter, #setter},
 #include "pvars.def"
 #undef PVAR
+};
+
+#undef INT
+#undef STR
+#undef BOOL
+#define INT SET_INT
+#define STR SET_STR
+#define BOOL SET_BOOL
+static const SettingDef settings[] = {
+#define SETTING(name, type, min, max, choices, repeat) {name, type, min, max, choices, repeat},
+#include "settings.def"
+#undef SETTING
 };
 
 static int name_is(const char *name, const char *z, int n)
@@ -55,6 +78,25 @@ const Pvar *pvar_find(const char *z, int n)
         if (name_is(pvars[i].name, z, n))
             return &pvars[i];
     return NULL;
+}
+
+const SettingDef *setting_find(const char *z, int n)
+{
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
+        if (name_is(settings[i].name, z, n))
+            return &settings[i];
+    return NULL;
+}
+
+const char *route_kind_enum(int kind)
+{
+    switch (kind) {
+    case SIPC_RK_FAILURE: return "SIPC_RK_FAILURE";
+    case SIPC_RK_BRANCH: return "SIPC_RK_BRANCH";
+    case SIPC_RK_ONREPLY: return "SIPC_RK_ONREPLY";
+    case SIPC_RK_ERROR: return "SIPC_RK_ERROR";
+    default: return "SIPC_RK_REQUEST";
+    }
 }
 
 const char *route_kind_name(int kind)

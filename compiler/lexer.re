@@ -10,7 +10,8 @@
  * parser driver turns it into a diagnostic.
  *
  * Comments: `#` and `//` to end of line (Kamailio users write `#`), and
- * `/ * ... * /` blocks.
+ * `/ * ... * /` blocks.  An address token (`udp:127.0.0.1:5060`) exists for
+ * the values of settings such as `listen`, written unquoted as in Kamailio.
  */
 #include <string.h>
 
@@ -68,14 +69,31 @@ loop:
                                           lx->error = "unterminated comment";
                                           kind = TK_ILLEGAL; goto done; }
 
-        "route"                         { kind = TK_ROUTE;    goto done; }
-        "if"                            { kind = TK_IF;       goto done; }
-        "else"                          { kind = TK_ELSE;     goto done; }
-        "exit"                          { kind = TK_EXIT;     goto done; }
-        "drop"                          { kind = TK_DROP;     goto done; }
+        "route"                         { kind = TK_ROUTE;         goto done; }
+        "failure_route"                 { kind = TK_FAILURE_ROUTE; goto done; }
+        "branch_route"                  { kind = TK_BRANCH_ROUTE;  goto done; }
+        "onreply_route"                 { kind = TK_ONREPLY_ROUTE; goto done; }
+        "error_route"                   { kind = TK_ERROR_ROUTE;   goto done; }
+        "if"                            { kind = TK_IF;            goto done; }
+        "else"                          { kind = TK_ELSE;          goto done; }
+        "switch"                        { kind = TK_SWITCH;        goto done; }
+        "case"                          { kind = TK_CASE;          goto done; }
+        "default"                       { kind = TK_DEFAULT;       goto done; }
+        "while"                         { kind = TK_WHILE;         goto done; }
+        "break"                         { kind = TK_BREAK;         goto done; }
+        "return"                        { kind = TK_RETURN;        goto done; }
+        "exit"                          { kind = TK_EXIT;          goto done; }
+        "drop"                          { kind = TK_DROP;          goto done; }
+        "true"                          { kind = TK_TRUE;          goto done; }
+        "false"                         { kind = TK_FALSE;         goto done; }
+        "avp"                           { kind = TK_AVP;           goto done; }
+        "flag"                          { kind = TK_FLAG;          goto done; }
+        "bflag"                         { kind = TK_BFLAG;         goto done; }
 
         ident                           { kind = TK_IDENT;    goto done; }
         [0-9]+                          { kind = TK_INT;      goto done; }
+        ("udp" | "tcp" | "tls") ":" [^ \t\r\n\x00;#]+
+                                        { kind = TK_ADDR;     goto done; }
         "$" ident ("(" [^()\n\x00]* ")")? { kind = TK_PVAR;   goto done; }
         "$"                             { lx->error = "expected a pseudo-variable name after '$'";
                                           kind = TK_ILLEGAL;  goto done; }
@@ -83,8 +101,23 @@ loop:
         ["] strchar*                    { lx->error = "unterminated string literal";
                                           kind = TK_ILLEGAL;  goto done; }
 
+        "||"                            { kind = TK_OROR;     goto done; }
+        "&&"                            { kind = TK_ANDAND;   goto done; }
         "=="                            { kind = TK_EQ;       goto done; }
         "!="                            { kind = TK_NE;       goto done; }
+        "=~"                            { kind = TK_MATCH;    goto done; }
+        "!~"                            { kind = TK_NOMATCH;  goto done; }
+        "<="                            { kind = TK_LE;       goto done; }
+        ">="                            { kind = TK_GE;       goto done; }
+        "<"                             { kind = TK_LT;       goto done; }
+        ">"                             { kind = TK_GT;       goto done; }
+        "="                             { kind = TK_ASSIGN;   goto done; }
+        "!"                             { kind = TK_NOT;      goto done; }
+        "+"                             { kind = TK_PLUS;     goto done; }
+        "-"                             { kind = TK_MINUS;    goto done; }
+        "*"                             { kind = TK_STAR;     goto done; }
+        "/"                             { kind = TK_SLASH;    goto done; }
+        "%"                             { kind = TK_PERCENT;  goto done; }
         "("                             { kind = TK_LPAREN;   goto done; }
         ")"                             { kind = TK_RPAREN;   goto done; }
         "{"                             { kind = TK_LBRACE;   goto done; }
@@ -93,6 +126,8 @@ loop:
         "]"                             { kind = TK_RBRACKET; goto done; }
         ";"                             { kind = TK_SEMI;     goto done; }
         ","                             { kind = TK_COMMA;    goto done; }
+        ":"                             { kind = TK_COLON;    goto done; }
+        "."                             { kind = TK_DOT;      goto done; }
 
         *                               { kind = TK_ILLEGAL;  goto done; }
     */
@@ -104,29 +139,67 @@ done:
     return kind;
 }
 
+/* How diagnostics name each token kind, indexed by TK_* code. */
+static const char *const kind_names[] = {
+    [0] = "end of input",
+    [TK_ILLEGAL] = "illegal token",
+    [TK_ROUTE] = "'route'",
+    [TK_FAILURE_ROUTE] = "'failure_route'",
+    [TK_BRANCH_ROUTE] = "'branch_route'",
+    [TK_ONREPLY_ROUTE] = "'onreply_route'",
+    [TK_ERROR_ROUTE] = "'error_route'",
+    [TK_IF] = "'if'",
+    [TK_ELSE] = "'else'",
+    [TK_SWITCH] = "'switch'",
+    [TK_CASE] = "'case'",
+    [TK_DEFAULT] = "'default'",
+    [TK_WHILE] = "'while'",
+    [TK_BREAK] = "'break'",
+    [TK_RETURN] = "'return'",
+    [TK_EXIT] = "'exit'",
+    [TK_DROP] = "'drop'",
+    [TK_TRUE] = "'true'",
+    [TK_FALSE] = "'false'",
+    [TK_AVP] = "'avp'",
+    [TK_FLAG] = "'flag'",
+    [TK_BFLAG] = "'bflag'",
+    [TK_IDENT] = "a name",
+    [TK_INT] = "an integer",
+    [TK_ADDR] = "an address",
+    [TK_PVAR] = "a pseudo-variable",
+    [TK_STRING] = "a string",
+    [TK_OROR] = "'||'",
+    [TK_ANDAND] = "'&&'",
+    [TK_EQ] = "'=='",
+    [TK_NE] = "'!='",
+    [TK_MATCH] = "'=~'",
+    [TK_NOMATCH] = "'!~'",
+    [TK_LT] = "'<'",
+    [TK_LE] = "'<='",
+    [TK_GT] = "'>'",
+    [TK_GE] = "'>='",
+    [TK_ASSIGN] = "'='",
+    [TK_NOT] = "'!'",
+    [TK_PLUS] = "'+'",
+    [TK_MINUS] = "'-'",
+    [TK_STAR] = "'*'",
+    [TK_SLASH] = "'/'",
+    [TK_PERCENT] = "'%'",
+    [TK_LPAREN] = "'('",
+    [TK_RPAREN] = "')'",
+    [TK_LBRACE] = "'{'",
+    [TK_RBRACE] = "'}'",
+    [TK_LBRACKET] = "'['",
+    [TK_RBRACKET] = "']'",
+    [TK_SEMI] = "';'",
+    [TK_COMMA] = "','",
+    [TK_COLON] = "':'",
+    [TK_DOT] = "'.'",
+};
+
 const char *lex_kind_name(int kind)
 {
-    switch (kind) {
-    case 0: return "end of input";
-    case TK_ROUTE: return "'route'";
-    case TK_IF: return "'if'";
-    case TK_ELSE: return "'else'";
-    case TK_EXIT: return "'exit'";
-    case TK_DROP: return "'drop'";
-    case TK_IDENT: return "identifier";
-    case TK_INT: return "integer";
-    case TK_PVAR: return "pseudo-variable";
-    case TK_STRING: return "string";
-    case TK_EQ: return "'=='";
-    case TK_NE: return "'!='";
-    case TK_LPAREN: return "'('";
-    case TK_RPAREN: return "')'";
-    case TK_LBRACE: return "'{'";
-    case TK_RBRACE: return "'}'";
-    case TK_LBRACKET: return "'['";
-    case TK_RBRACKET: return "']'";
-    case TK_SEMI: return "';'";
-    case TK_COMMA: return "','";
-    default: return "illegal token";
-    }
+    if (kind < 0 || kind >= (int)(sizeof kind_names / sizeof kind_names[0]) || !kind_names[kind])
+        return "a token";
+    return kind_names[kind];
 }

@@ -6,6 +6,7 @@
  * The loop is SQLite's: lex a token, push it, stop at the first error; at
  * end of input push 0.  The grammar itself is in parser.y.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,12 +40,14 @@ static void track_brackets(Parser *p, int kind, Token t)
 int parse_program(Arena *a, Diag *d, const Source *src, Program *prog)
 {
     Parser p = {.arena = a, .d = d, .prog = prog};
-    prog->routes = NULL;
-    prog->tail = &prog->routes;
-    prog->nroutes = 0;
+    memset(prog, 0, sizeof *prog);
+    prog->route_tail = &prog->routes;
+    prog->decl_tail = &prog->decls;
+    prog->setting_tail = &prog->settings;
     lex_init(&p.lx, src->text, src->len);
 
     void *lemon = ParseSipcAlloc(malloc, &p);
+    p.lemon = lemon;
     if (!lemon) {
         diag_error(d, 0, "out of memory");
         return -1;
@@ -70,8 +73,65 @@ int parse_program(Arena *a, Diag *d, const Source *src, Program *prog)
     return d->nerr == nerr0 ? 0 : -1;
 }
 
+static const int expr_start[] = {TK_STRING, TK_INT, TK_PVAR, TK_IDENT, TK_LPAREN, TK_NOT, TK_MINUS};
+static const int binary_ops[] = {TK_OROR, TK_ANDAND, TK_EQ, TK_NE, TK_MATCH, TK_NOMATCH, TK_LT, TK_LE,
+                                 TK_GT, TK_GE, TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_PERCENT};
+
+static int in_set(int k, const int *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == k)
+            return 1;
+    return 0;
+}
+
+/* All of `set` among the n kinds? */
+static int has_all(const int *kinds, int n, const int *set, size_t nset)
+{
+    for (size_t i = 0; i < nset; i++)
+        if (!in_set(set[i], kinds, (size_t)n))
+            return 0;
+    return 1;
+}
+
+/*
+ * Writes ", expected A, B or C" naming the tokens that could come next, if
+ * few enough to help; whole groups are named as one ("an expression", "an
+ * operator").
+ */
+static void describe_expected(Parser *p, char *buf, size_t len)
+{
+    int kinds[96];
+    int n = parse_expected(p->lemon, kinds, 96);
+    size_t nexpr = sizeof expr_start / sizeof expr_start[0], nops = sizeof binary_ops / sizeof binary_ops[0];
+    int is_expr = has_all(kinds, n, expr_start, nexpr);
+    int is_op = has_all(kinds, n, binary_ops, nops);
+    const char *names[8];
+    int nn = 0;
+    for (int j = 0; j < n && nn <= 5; j++) {
+        int k = kinds[j];
+        if (k == TK_ILLEGAL || (is_op && in_set(k, binary_ops, nops)))
+            continue;
+        if (is_expr && (in_set(k, expr_start, nexpr) || k == TK_TRUE || k == TK_FALSE || k == TK_ROUTE))
+            continue;
+        names[nn++] = lex_kind_name(k);
+    }
+    if (is_expr && nn <= 5)
+        names[nn++] = "an expression";
+    if (is_op && nn <= 5)
+        names[nn++] = "an operator";
+    buf[0] = '\0';
+    if (nn == 0 || nn > 5)
+        return;
+    size_t used = (size_t)snprintf(buf, len, ", expected ");
+    for (int i = 0; i < nn && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i == 0 ? "" : i == nn - 1 ? " or " : ", ",
+                                 names[i]);
+}
+
 void parse_syntax_error(Parser *p, int major, Token t)
 {
+    char expected[256];
     if (major == 0 && p->nopen > 0 && p->nopen <= PARSE_MAX_OPEN) {
         /* Point just past the last token, not at a blank last line. */
         Token open = p->open[p->nopen - 1];
@@ -82,47 +142,99 @@ void parse_syntax_error(Parser *p, int major, Token t)
                    "unexpected end of input: expected '%c' to close the '%c' at line %d", closer,
                    open.z[0], line);
     } else if (major == 0) {
-        diag_error(p->d, p->last.n ? p->last.off + p->last.n : t.off, "unexpected end of input");
-    } else
-        diag_error(p->d, t.off, "near \"%.*s\": syntax error", t.n, t.z);
+        describe_expected(p, expected, sizeof expected);
+        diag_error(p->d, p->last.n ? p->last.off + p->last.n : t.off, "unexpected end of input%s",
+                   expected);
+    } else {
+        describe_expected(p, expected, sizeof expected);
+        if (major == TK_STRING) /* already quoted */
+            diag_error(p->d, t.off, "syntax error near %.*s%s", t.n > 40 ? 40 : t.n, t.z, expected);
+        else
+            diag_error(p->d, t.off, "syntax error near \"%.*s\"%s", t.n > 40 ? 40 : t.n, t.z, expected);
+    }
 }
 
 /*
- * Decodes the escapes of a string literal token (quotes included).
- * Escapes: \\ \" \n \r \t and \$; a bare '$' is reserved for interpolation.
+ * Decodes a string literal token (quotes included) into ND_STR, or into
+ * ND_INTERP when it holds pseudo-variables: "sip:$rU@$rd" becomes the parts
+ * "sip:", $rU, "@", $rd.  A '$' followed by a letter or '_' starts a
+ * pseudo-variable; any other '$' is itself (so "^[0-9]+$" is a plain
+ * regular expression).  Escapes: \\ \" \n \r \t and \$ (a literal '$').
  */
-int parse_string(Parser *p, Token t, Node *n)
+Node *parse_string(Parser *p, Token t)
 {
-    char *out = arena_alloc(p->arena, (size_t)t.n);
-    int len = 0;
-    for (int i = 1; i < t.n - 1; i++) {
+    NodeList parts = ast_list_empty();
+    char *buf = arena_alloc(p->arena, (size_t)t.n);
+    int len = 0, start = 1; /* offset in the token where the current piece began */
+    int i = 1;
+    while (i < t.n - 1) {
         char c = t.z[i];
-        if (c == '$') {
-            diag_error(p->d, t.off + i,
-                       "'$' in a string is reserved for interpolation; write '\\$' for a dollar sign");
-            return -1;
+        if (c == '$' && i + 1 < t.n - 1 && (t.z[i + 1] == '(' || t.z[i + 1] == '{')) {
+            diag_error(p->d, t.off + i, "'$%c' is not supported: write the pseudo-variable as $name or $name(arg)",
+                       t.z[i + 1]);
+            return ast_new(p->arena, ND_STR, t);
         }
-        if (c != '\\') {
-            out[len++] = c;
+        if (c == '$' && i + 1 < t.n - 1 && (isalpha((unsigned char)t.z[i + 1]) || t.z[i + 1] == '_')) {
+            int j = i + 1;
+            while (j < t.n - 1 && (isalnum((unsigned char)t.z[j]) || t.z[j] == '_'))
+                j++;
+            if (j < t.n - 1 && t.z[j] == '(') {
+                const char *close = memchr(t.z + j, ')', (size_t)(t.n - 1 - j));
+                if (!close) {
+                    diag_error(p->d, t.off + j, "unclosed '(' in pseudo-variable");
+                    return ast_new(p->arena, ND_STR, t);
+                }
+                j = (int)(close - t.z) + 1;
+            }
+            if (len > 0) {
+                Token piece = {TK_STRING, t.z + start, i - start, t.off + start};
+                Node *s = ast_new(p->arena, ND_STR, piece);
+                s->sval = arena_strndup(p->arena, buf, (size_t)len);
+                s->slen = len;
+                parts = ast_list_append(parts, s);
+                len = 0;
+            }
+            Token pv = {TK_PVAR, t.z + i, j - i, t.off + i};
+            parts = ast_list_append(parts, ast_new(p->arena, ND_PVAR, pv));
+            i = start = j;
             continue;
         }
-        char e = t.z[++i];
-        switch (e) {
-        case '\\': out[len++] = '\\'; break;
-        case '"': out[len++] = '"'; break;
-        case 'n': out[len++] = '\n'; break;
-        case 'r': out[len++] = '\r'; break;
-        case 't': out[len++] = '\t'; break;
-        case '$': out[len++] = '$'; break;
-        default:
-            diag_error(p->d, t.off + i - 1, "unknown escape sequence '\\%c'", e);
-            return -1;
+        if (c != '\\') {
+            buf[len++] = c;
+            i++;
+            continue;
         }
+        char e = t.z[i + 1];
+        switch (e) {
+        case '\\': buf[len++] = '\\'; break;
+        case '"': buf[len++] = '"'; break;
+        case 'n': buf[len++] = '\n'; break;
+        case 'r': buf[len++] = '\r'; break;
+        case 't': buf[len++] = '\t'; break;
+        case '$': buf[len++] = '$'; break;
+        default:
+            diag_error(p->d, t.off + i, "unknown escape sequence '\\%c'", e);
+            return ast_new(p->arena, ND_STR, t);
+        }
+        i += 2;
     }
-    out[len] = '\0';
-    n->sval = out;
-    n->slen = len;
-    return 0;
+    if (parts.n == 0) {
+        Node *s = ast_new(p->arena, ND_STR, t);
+        s->sval = arena_strndup(p->arena, buf, (size_t)len);
+        s->slen = len;
+        return s;
+    }
+    if (len > 0) {
+        Token piece = {TK_STRING, t.z + start, i - start, t.off + start};
+        Node *s = ast_new(p->arena, ND_STR, piece);
+        s->sval = arena_strndup(p->arena, buf, (size_t)len);
+        s->slen = len;
+        parts = ast_list_append(parts, s);
+    }
+    Node *n = ast_new(p->arena, ND_INTERP, t);
+    n->args = parts.head;
+    n->nargs = parts.n;
+    return n;
 }
 
 void parse_int(Parser *p, Token t, Node *n)

@@ -105,43 +105,89 @@ extern Type ty_void[1], ty_bool[1], ty_int[1], ty_str[1], ty_error[1];
 
 /* --- builtins.c: the stdlib tables as the compiler sees them ------------- */
 
+/*
+ * Parameter letters of a Builtin signature; a '?' after a letter makes that
+ * parameter optional.  With k optional parameters given, they are the first
+ * k optional ones.  See stdlib/builtins.def for the meaning of each letter.
+ */
 typedef struct Builtin {
     const char *name;
     const char *csym;
     Type *ret;
-    const char *params; /* i int, s string, c reply code; '|' starts optional */
-    int kinds;          /* mask of enum sipc_route_kind */
+    const char *params;
+    int kinds; /* mask of enum sipc_route_kind */
 } Builtin;
+
+typedef enum PvarArg { PV_NOARG, PV_HEADER, PV_AVP, PV_VAR } PvarArg;
 
 typedef struct Pvar {
     const char *name; /* without the '$' */
-    Type *type;
+    Type *type;       /* NULL for $avp and $var: the declaration decides */
     int writable;
     int kinds;
-    const char *getter;
+    PvarArg arg;
+    const char *getter, *setter; /* C symbols; setter "" when read-only */
 } Pvar;
+
+typedef enum SettingType { SET_INT, SET_STR, SET_BOOL, SET_ADDR, SET_ENUM } SettingType;
+
+typedef struct SettingDef {
+    const char *name; /* "listen", "tm.fr_timer" */
+    SettingType type;
+    long long min, max; /* SET_INT range */
+    const char *choices; /* SET_ENUM: "a|b|c" */
+    int repeat;          /* may be given more than once */
+} SettingDef;
 
 const Builtin *builtin_find(const char *name, int n);
 const Pvar *pvar_find(const char *name, int n);
-/* "request route", "failure route"... for the first kind bit set in mask. */
+const SettingDef *setting_find(const char *name, int n);
+/* "request route", "failure_route"... for the first kind bit set in mask. */
 const char *route_kind_name(int kind);
+/* The C spelling of a kind: "SIPC_RK_REQUEST"... */
+const char *route_kind_enum(int kind);
 
 /* --- ast.c ------------------------------------------------------------- */
 
 /* clang-format off */
 #define NODE_KINDS(X)                                                          \
-    X(ND_BLOCK,      "block")         /* body: statement list */               \
-    X(ND_IF,         "if")            /* cond, then, els */                     \
+    X(ND_BLOCK,      "block")        /* body: statements; end: '}' */          \
+    X(ND_IF,         "if")           /* cond, then, els */                     \
+    X(ND_WHILE,      "while")        /* cond, then */                          \
+    X(ND_SWITCH,     "switch")       /* cond; body: ND_CASE list */            \
+    X(ND_CASE,       "case")         /* lhs: label (NULL: default); body */    \
+    X(ND_BREAK,      "break")                                                  \
     X(ND_EXIT,       "exit")                                                   \
     X(ND_DROP,       "drop")                                                   \
-    X(ND_ROUTE_CALL, "route call")    /* tok: the route name; target */        \
-    X(ND_EXPR_STMT,  "expression")    /* lhs: the expression */                \
-    X(ND_CALL,       "call")          /* tok: function name; args; fn */       \
-    X(ND_PVAR,       "pseudo-variable") /* tok: "$name"; pv */                 \
-    X(ND_STR,        "string")        /* sval, slen */                         \
-    X(ND_INT,        "integer")       /* ival */                               \
-    X(ND_EQ,         "==")            /* lhs, rhs */                           \
-    X(ND_NE,         "!=")            /* lhs, rhs */
+    X(ND_RETURN,     "return")       /* lhs: value or NULL */                  \
+    X(ND_ASSIGN,     "=")            /* lhs: ND_PVAR; rhs */                   \
+    X(ND_EXPR_STMT,  "expression")   /* lhs */                                 \
+    X(ND_CALL,       "call")         /* tok: name; args; fn */                 \
+    X(ND_ROUTE_CALL, "route call")   /* tok: the route name; target */         \
+    X(ND_PVAR,       "pseudo-variable")                                        \
+    X(ND_IDENT,      "name")         /* a flag or setting word */              \
+    X(ND_STR,        "string")       /* sval, slen */                          \
+    X(ND_INTERP,     "string")       /* args: ND_STR and ND_PVAR parts */      \
+    X(ND_INT,        "integer")      /* ival */                                \
+    X(ND_BOOL,       "boolean")      /* ival */                                \
+    X(ND_ADDR,       "address")      /* tok: udp:HOST:PORT */                  \
+    X(ND_OR,         "||")                                                     \
+    X(ND_AND,        "&&")                                                     \
+    X(ND_EQ,         "==")                                                     \
+    X(ND_NE,         "!=")                                                     \
+    X(ND_MATCH,      "=~")                                                     \
+    X(ND_NOMATCH,    "!~")                                                     \
+    X(ND_LT,         "<")                                                      \
+    X(ND_LE,         "<=")                                                     \
+    X(ND_GT,         ">")                                                      \
+    X(ND_GE,         ">=")                                                     \
+    X(ND_ADD,        "+")                                                      \
+    X(ND_SUB,        "-")                                                      \
+    X(ND_MUL,        "*")                                                      \
+    X(ND_DIV,        "/")                                                      \
+    X(ND_MOD,        "%")                                                      \
+    X(ND_NOT,        "!")            /* lhs */                                 \
+    X(ND_NEG,        "unary -")      /* lhs */
 /* clang-format on */
 
 typedef enum NodeKind {
@@ -152,38 +198,96 @@ typedef enum NodeKind {
 
 typedef struct Route Route;
 typedef struct Node Node;
+typedef struct Decl Decl;
+typedef struct Var Var;
 
 struct Node {
     NodeKind kind;
     Token tok;  /* where diagnostics point */
-    Node *next; /* next statement in a block, or next argument */
+    Token end;  /* ND_BLOCK, ND_SWITCH: the closing '}'; ND_CALL: ')' */
+    Node *next; /* next statement, case, argument or string part */
     Node *lhs, *rhs;
     Node *cond, *then, *els;
-    Node *body; /* ND_BLOCK */
-    Node *args; /* ND_CALL */
+    Node *body; /* ND_BLOCK, ND_SWITCH, ND_CASE */
+    Node *args; /* ND_CALL arguments, ND_INTERP parts */
     int nargs;
-    long long ival;   /* ND_INT */
+    long long ival;   /* ND_INT, ND_BOOL */
     const char *sval; /* ND_STR: decoded bytes, NUL-terminated */
     int slen;
+    Token arg;        /* ND_PVAR: the text inside $name(...) */
     Type *ty;            /* set by the checker */
-    const Builtin *fn;   /* ND_CALL, set by the checker */
-    const Pvar *pv;      /* ND_PVAR, set by the checker */
-    Route *target;       /* ND_ROUTE_CALL, set by the checker */
+    const Builtin *fn;   /* ND_CALL */
+    const Pvar *pv;      /* ND_PVAR */
+    Decl *decl;          /* ND_PVAR of $avp; ND_IDENT naming a flag */
+    Var *var;            /* ND_PVAR of $var */
+    Route *target;       /* ND_ROUTE_CALL; ND_STR naming a route */
+    int index;           /* ND_MATCH: regex slot; ND_STR: constant slot */
 };
 
-/* A route block: `route { }` (name.n == 0) or `route[NAME] { }`. */
+/* A route block: `route { }` (name.n == 0) or `route[NAME] { }`... */
 struct Route {
     int kind;   /* enum sipc_route_kind */
     Token kw;   /* the keyword, for diagnostics */
     Token name; /* n == 0 for the main route of its kind */
     Node *body; /* ND_BLOCK */
     Route *next;
+    int index;  /* position in the program, = in the emitted route table */
+    /* filled by the checker */
+    int reached_kinds; /* kinds of entry blocks that can run this route */
+    Route *via[5];     /* for each kind bit, one entry block reaching it */
+    unsigned long long *entry_vars; /* flow.c: $vars assigned on entry */
+    unsigned long long *exit_vars;  /* flow.c: $vars it assigns on every path */
+    int entry_known;                /* flow.c: entry_vars holds a call site */
+    int returns;                    /* flow.c: can end normally */
+    Type *ret;         /* type of its `return EXPR`s, or NULL */
+    int value_used;    /* some route(NAME) uses the value */
+    int can_fall_off;  /* some path ends without a value */
+    int used;          /* called or armed somewhere */
+    int visiting, visited; /* cycle search */
 };
+
+typedef enum DeclKind { DECL_AVP, DECL_FLAG, DECL_BFLAG } DeclKind;
+
+/* `avp NAME: TYPE;`, `flag NAME;`, `bflag NAME;` */
+struct Decl {
+    DeclKind kind;
+    Token name;
+    Token type_tok;
+    Type *type; /* DECL_AVP */
+    int index;  /* avp slot or flag bit, in declaration order per kind */
+    int used;
+    Decl *next;
+};
+
+/* A $var(NAME), created at its first assignment in source order. */
+struct Var {
+    Token name; /* first assignment */
+    Type *type;
+    int index;
+    Var *next;
+};
+
+/* `NAME = VALUE;` or `MODULE.NAME = VALUE;` at top level. */
+typedef struct Setting {
+    Token name;       /* NAME (first token; for a dotted one, MODULE) */
+    int len;          /* bytes of the whole dotted name from name.z */
+    Node *value;
+    const SettingDef *def;
+    struct Setting *next;
+} Setting;
 
 typedef struct Program {
     Route *routes; /* in source order */
-    Route **tail;
+    Route **route_tail;
     int nroutes;
+    Decl *decls;
+    Decl **decl_tail;
+    int navps, nflags, nbflags;
+    Setting *settings;
+    Setting **setting_tail;
+    Var *vars; /* filled by the checker */
+    int nvars;
+    int nregex; /* filled by the checker: =~ slots */
 } Program;
 
 /* A node list under construction, for the grammar's left recursion. */
@@ -192,10 +296,16 @@ typedef struct NodeList {
     int n;
 } NodeList;
 
+typedef struct Parser Parser;
+
 Node *ast_new(Arena *a, NodeKind kind, Token tok);
 Node *ast_binary(Arena *a, NodeKind kind, Token op, Node *lhs, Node *rhs);
+NodeList ast_list_empty(void);
 NodeList ast_list_append(NodeList l, Node *n);
-void ast_add_route(Arena *a, Program *prog, int kind, Token kw, Token name, Node *body);
+Token ast_no_name(Token kw);
+void ast_add_route(Parser *p, int kind, Token kw, Token name, Node *body);
+void ast_add_setting(Parser *p, Token first, Token last, Node *value);
+void ast_add_decl(Parser *p, DeclKind kind, Token name, Token type);
 const char *ast_kind_name(NodeKind kind);
 
 /* --- parse.c + parser.y ------------------------------------------------ */
@@ -203,27 +313,32 @@ const char *ast_kind_name(NodeKind kind);
 #define PARSE_MAX_OPEN 256 /* brackets remembered for "unclosed" messages */
 
 /* The state the Lemon parser carries as %extra_context. */
-typedef struct Parser {
+struct Parser {
     Arena *arena;
     Diag *d;
     Program *prog;
     Lexer lx;
+    void *lemon;                /* the Lemon parser, for "expected" lists */
     Token last;                 /* the last token before end of input */
     Token open[PARSE_MAX_OPEN]; /* open brackets, innermost last */
     int nopen;
-} Parser;
+};
 
 /* Parses the whole source into prog; returns 0, or -1 after one diagnostic. */
 int parse_program(Arena *a, Diag *d, const Source *src, Program *prog);
-/* Decodes a string literal token into bytes (escapes resolved). */
-int parse_string(Parser *p, Token t, Node *n);
+/* A string literal token as ND_STR, or ND_INTERP when it holds $pvars. */
+Node *parse_string(Parser *p, Token t);
 void parse_int(Parser *p, Token t, Node *n);
 void parse_syntax_error(Parser *p, int major, Token t);
+/* Tokens the parser would accept next (for "expected ..."), up to max. */
+int parse_expected(void *lemon, int *out, int max);
 
-/* --- check.c ----------------------------------------------------------- */
+/* --- check.c, flow.c ----------------------------------------------------- */
 
 /* Resolves names and types in place; reports every error through d. */
 int check_program(Arena *a, Diag *d, Program *prog);
+/* Definite assignment of $var and reachability; called by check_program. */
+void flow_check(Arena *a, Diag *d, Program *prog);
 
 /* --- codegen.c --------------------------------------------------------- */
 

@@ -36,9 +36,13 @@ typedef struct RtPolicy RtPolicy;
 
 /*
  * Load the policy at `path`: a `.sipc` file is compiled in memory with
- * libtcc (diagnostics go to stderr), anything else is dlopen()ed as a
- * policy.so.  The descriptor is validated (magic, ABI version, a main
- * request route).  NULL with a one-line reason in `err` on failure.
+ * libtcc (diagnostics go to stderr); a `.c` file is taken as C already
+ * emitted for sipc/abi.h and JIT-compiled as is (for tests and debugging);
+ * anything else is dlopen()ed as a policy.so.  The descriptor is validated
+ * (magic, ABI version, tables, a main request route) and its regular
+ * expressions compiled.  A policy calling a library function this sipd does
+ * not provide yet is refused ("this sipd does not provide t_relay() yet").
+ * NULL with a one-line reason in `err` on failure.
  */
 RtPolicy *rt_policy_load(const char *path, char *err, size_t errlen);
 void rt_policy_unload(RtPolicy *p);
@@ -48,12 +52,26 @@ sipc_route_fn rt_policy_route(const RtPolicy *p, int kind, const char *name);
 
 /*
  * Check a descriptor found in `what` (a file name for messages): NULL
- * (symbol missing), magic, ABI version.  0, or -1 with the reason in `err`.
+ * (symbol missing), magic, ABI version, then the consistency of its tables.  0, or -1 with the reason in `err`.
  * Shared by sipd and sipctl so both refuse an object with the same words.
  */
 int rt_policy_check(const sipc_policy_desc *d, const char *what, char *err, size_t errlen);
+/* How many `flag` and `bflag` names a policy may declare (bits of a word). */
+#define RT_MAX_FLAGS 64
 /* "request", "failure", ... for an enum sipc_route_kind value. */
 const char *rt_route_kind_name(int kind);
+
+/*
+ * Apply the policy's top-level settings (rt_settings.c).  The command line
+ * beats the policy: `*listen` is only set, from the first udp `listen`
+ * setting, when it is NULL (no -l given); the log level is only set from
+ * `log_level` when `keep_level` is 0 (no -d given).  Logs a warning for
+ * each listen address it cannot serve yet and, at debug level, the settings
+ * it does not use yet.  0, or -1 with the reason in `err` (the policy only
+ * listens on transports this sipd does not have yet).
+ */
+int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int keep_level, char *err,
+                             size_t errlen);
 
 /* --- rt_server.c: the sofia-sip server ------------------------------------ */
 

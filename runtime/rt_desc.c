@@ -11,6 +11,9 @@
 
 #include "rt.h"
 
+/* No real policy comes near: each $var is 8 bytes. */
+#define RT_MAX_VAR_SIZE (16u << 20)
+
 static void fmt_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fmt_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -32,6 +35,50 @@ const char *rt_route_kind_name(int kind)
     case SIPC_RK_ERROR: return "error";
     default: return "unknown";
     }
+}
+
+/* A table of n strings: present when n > 0, no NULL entry. */
+static int strings_ok(unsigned n, const char *const *t)
+{
+    if (n > 0 && !t)
+        return 0;
+    for (unsigned i = 0; i < n; i++)
+        if (!t[i])
+            return 0;
+    return 1;
+}
+
+/* The tables ABI version 2 added: settings, AVPs, flags, regexes. */
+static int check_tables(const sipc_policy_desc *d, const char *what, char *err, size_t errlen)
+{
+    const char *bad = NULL;
+    if (d->nsettings > 0 && !d->settings)
+        bad = "settings";
+    for (unsigned i = 0; !bad && i < d->nsettings; i++)
+        if (!d->settings[i].name || !d->settings[i].value)
+            bad = "settings";
+    if (!bad && d->navps > 0 && !d->avps)
+        bad = "AVP table";
+    for (unsigned i = 0; !bad && i < d->navps; i++)
+        if (!d->avps[i].name || (d->avps[i].type != SIPC_T_INT && d->avps[i].type != SIPC_T_STR))
+            bad = "AVP table";
+    if (!bad && (!strings_ok(d->nflags, d->flags) || !strings_ok(d->nbflags, d->bflags)))
+        bad = "flag names";
+    if (!bad && !strings_ok(d->nregex, d->regex))
+        bad = "regular expressions";
+    if (!bad && d->var_size > RT_MAX_VAR_SIZE)
+        bad = "$var block larger than 16 MiB";
+    if (bad) {
+        fmt_err(err, errlen, "%s: corrupt sipc_policy descriptor (%s)", what, bad);
+        return -1;
+    }
+    /* Flags are bits of a 64-bit word in the message (and branch). */
+    if (d->nflags > RT_MAX_FLAGS || d->nbflags > RT_MAX_FLAGS) {
+        fmt_err(err, errlen, "%s: declares %u flags and %u branch flags; sipd supports at most %d of each",
+                what, d->nflags, d->nbflags, RT_MAX_FLAGS);
+        return -1;
+    }
+    return 0;
 }
 
 int rt_policy_check(const sipc_policy_desc *d, const char *what, char *err, size_t errlen)
@@ -63,5 +110,5 @@ int rt_policy_check(const sipc_policy_desc *d, const char *what, char *err, size
             return -1;
         }
     }
-    return 0;
+    return check_tables(d, what, err, errlen);
 }

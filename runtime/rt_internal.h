@@ -9,19 +9,32 @@
  * Lifetimes: a sipc_msg lives on the stack of the dispatcher for the time of
  * one route run.  It owns one reference to the request `msg`; everything a
  * library function allocates for the message comes from `home`, the
- * request's own sofia home, and dies with the request.  Strings handed to
- * the policy (sipc_str) point into that home or into the context itself, so
- * they stay valid until the message is done, as abi.h promises.
+ * request's own sofia home, and dies with the request.
+ *
+ * Strings handed to the policy (const sipc_str *) stay valid, and keep
+ * their value, until the message is done, as abi.h promises: the policy may
+ * keep one in a $var.  So a sipc_str given out is never written again.
+ * Getters cache what they computed in `pv` (one slot per row of pvars.def)
+ * and `hdrs`; anything that edits the message calls rt_msg_changed(), which
+ * forgets the cache (the old sipc_str objects stay in the home, unchanged)
+ * so the next read computes a fresh one.  Bytes the sipc_str objects point
+ * at are never freed before the message: sofia's msg_header_remove()
+ * unlinks a header without freeing it.
  */
 #ifndef SIPC_RT_INTERNAL_H
 #define SIPC_RT_INTERNAL_H
 
+#include <regex.h>
+#include <stdint.h>
+
 #include <sofia-sip/msg.h>
 #include <sofia-sip/nta.h>
 #include <sofia-sip/nta_stateless.h>
+#include <sofia-sip/nta_tport.h>
 #include <sofia-sip/sip.h>
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_wait.h>
+#include <sofia-sip/tport.h>
 
 #include "compile.h" /* HostSym */
 #include "rt.h"
@@ -32,41 +45,162 @@ enum {
     RT_MSG_FORWARDED = 2 /* a copy was relayed onward */
 };
 
+/* One cache slot per pseudo-variable, named RT_PV_<name>. */
+enum {
+#define PVAR(name, ...) RT_PV_##name,
+#include "pvars.def"
+#undef PVAR
+    RT_PV_COUNT
+};
+
+/* A $hdr(Name) result, valid until the next rt_msg_changed(). */
+typedef struct RtHdrCache {
+    struct RtHdrCache *next;
+    const char *name; /* as the policy wrote it */
+    size_t namelen;
+    const sipc_str *value;
+} RtHdrCache;
+
+/* One AVP slot.  AVPs live in the message context for now: today's server
+ * is stateless, so a message is all the "transaction" there is.  When
+ * transactions come, they move there (and set_str must then copy bytes into
+ * the transaction's home). */
+typedef struct RtAvpVal {
+    int set;
+    sipc_int i;
+    const sipc_str *s;
+} RtAvpVal;
+
+/* What every message of one server shares; owned by the server. */
+typedef struct RtMsgEnv {
+    nta_agent_t *agent;
+    const RtPolicy *policy; /* regexes, AVP table, var_size; may be NULL */
+    void *varbuf;           /* scratch for $vars, zeroed per message */
+    size_t varbuf_size;
+} RtMsgEnv;
+
 struct sipc_msg {
     nta_agent_t *agent;
-    msg_t *msg;      /* the request; the context owns one reference */
-    sip_t *sip;      /* its parsed headers */
-    su_home_t *home; /* per-message values: msg_home(msg) */
+    const RtPolicy *policy; /* NULL outside a policy run (response relay) */
+    msg_t *msg;             /* the request; the context owns one reference */
+    sip_t *sip;             /* its parsed headers */
+    su_home_t *home;        /* per-message values: msg_home(msg) */
+    tport_t *tport;         /* the transport it came in on (a reference), or NULL */
 
     char src_ip[SU_ADDRSIZE]; /* source address, no brackets for IPv6 */
     int src_port;
-    const char *proto; /* "udp", for logs */
+    const char *proto; /* "udp", "tcp", "tls" */
+    sipc_str rm, si;   /* views, filled at init, never changed */
 
-    sipc_str rm, si; /* views, filled at init */
-    sipc_str ru;     /* $ru, formatted on first use */
-    int ru_ready;
+    const sipc_str *pv[RT_PV_COUNT]; /* getter cache, see above */
+    RtHdrCache *hdrs;
+    const sipc_str *du; /* $du, NULL when unset */
+
+    RtAvpVal *avps; /* desc->navps slots, allocated on first use */
+    void *vars;     /* $var block once sipc_vars() handed it out */
+    void *varbuf;   /* from RtMsgEnv */
+    size_t varbuf_size;
+
+    uint64_t flags;  /* message flags, bit numbers of desc->flags */
+    uint64_t bflags; /* branch flags of branch 0 */
 
     unsigned done;  /* RT_MSG_* */
     int reply_code; /* last status sent by sl_send_reply */
+    int mf_state;   /* mf_process_maxfwd_header: 0 not run, 1 passed, -1 refused */
+    int rr_added;   /* record_route() ran */
+    int loop_logged;
 };
 
-/* rt_msg.c: build a context around `msg`, taking over the caller's reference. */
-void rt_msg_init(sipc_msg *m, nta_agent_t *agent, msg_t *msg, sip_t *sip);
-/* Drop the context's reference; the policy's replies/forwards hold their own. */
+/* --- rt_msg.c ------------------------------------------------------------- */
+
+/* Build a context around `msg`, taking over the caller's reference.  `env`
+ * may be NULL (a context only for log lines). */
+void rt_msg_init(sipc_msg *m, const RtMsgEnv *env, msg_t *msg, sip_t *sip);
+/* Drop the context's references; the policy's replies/forwards hold their own. */
 void rt_msg_release(sipc_msg *m);
+/* The message was edited: forget cached getter results (see above). */
+void rt_msg_changed(sipc_msg *m);
 /* "1.2.3.4:5060" or "[::1]:5060" into buf, for log lines; returns buf. */
 const char *rt_msg_source(const sipc_msg *m, char *buf, size_t n);
 /* The Call-ID for log lines, "-" when absent; never NULL. */
 const char *rt_msg_call_id(const sip_t *sip);
 
-/* rt_symtab.c: every host function a policy may call, for libtcc. */
+/* --- rt_str.c: sipc_str values for the policy ------------------------------ */
+
+extern const sipc_str rt_str_empty; /* "" */
+/* A new sipc_str in the message home viewing n bytes at s (not copied);
+ * &rt_str_empty when s is NULL or on allocation failure. */
+const sipc_str *rt_str_view(sipc_msg *m, const char *s, size_t n);
+/* The same for a NUL-terminated string (NULL gives ""). */
+const sipc_str *rt_str_cview(sipc_msg *m, const char *s);
+/* A NUL-terminated copy of v in the message home, or NULL. */
+char *rt_str_dup(sipc_msg *m, const sipc_str *v);
+/* Cache slot `slot` of m->pv: the cached value, or NULL to compute it. */
+#define RT_PV_CACHED(m, slot) ((m)->pv[slot])
+/* Store v in the cache slot and return it. */
+const sipc_str *rt_pv_keep(sipc_msg *m, int slot, const sipc_str *v);
+
+/* --- rt_pv_ruri.c ---------------------------------------------------------- */
+
+/* Parse URI text from the policy (`what` names it in the warning) into the
+ * message home: a sip: or sips: URI with a host, or with allow_tel also a
+ * tel: URI.  NULL, and a warning, for anything else, including text with
+ * spaces or control characters. */
+url_t *rt_parse_uri(sipc_msg *m, const char *what, const sipc_str *v, int allow_tel);
+
+/* --- rt_self.c: our own addresses ------------------------------------------ */
+
+/* Is `url` one of the addresses this server listens on (host and port)? */
+int rt_url_is_self(const sipc_msg *m, const url_t *url);
+/* Our address as "HOST:PORT" for Record-Route, in the message home. */
+const char *rt_self_hostport(sipc_msg *m);
+
+/* --- rt_hdr.c: headers by name ---------------------------------------------- */
+
+/*
+ * Find headers named `name` (case-insensitive; compact forms of known
+ * headers accepted).  For a header sofia knows, *hh points at the slot of
+ * its list in the sip_t and *unknown is 0; for any other name, *hh is NULL
+ * and *unknown is 1: walk sip->sip_unknown comparing with rt_hdr_unknown_is.
+ * -1 if the name is not a valid header name.
+ */
+int rt_hdr_lookup(sipc_msg *m, const char *name, size_t len, msg_header_t ***hh, int *unknown);
+/* Does the extension header `u` have the name `name`? */
+int rt_hdr_unknown_is(const sip_unknown_t *u, const char *name, size_t len);
+
+/* --- rt_policy.c ------------------------------------------------------------ */
+
+/* Compiled pattern `slot` of the policy, or NULL if there is none. */
+const regex_t *rt_policy_regex(const RtPolicy *p, int slot);
+
+/* --- rt_regex.c -------------------------------------------------------------- */
+
+typedef struct RtRegexSet RtRegexSet;
+/* Compile the n patterns (POSIX extended, no sub-matches).  NULL with the
+ * reason in err if one does not compile. */
+RtRegexSet *rt_regex_compile(const char *const *pats, unsigned n, char *err, size_t errlen);
+const regex_t *rt_regex_get(const RtRegexSet *rs, int slot);
+void rt_regex_free(RtRegexSet *rs);
+
+/* --- rt_symtab.c -------------------------------------------------------------- */
+
+/* Every host function a policy may call, for libtcc.  Entries whose address
+ * is NULL are functions this sipd does not provide yet (weak symbols);
+ * jit_load skips them, so a policy calling one fails to relocate. */
 extern const HostSym rt_host_syms[];
 extern const size_t rt_host_nsyms;
+/* The policy-level name of host symbol `csym`: "t_relay()" or "$ru";
+ * NULL if it is not in builtins.def or pvars.def. */
+const char *rt_symbol_policy_name(const char *csym, char *buf, size_t n);
 
-/* rt_signal.c: SIGINT/SIGTERM break the loop of `root` while watched. */
+/* --- rt_signal.c -------------------------------------------------------------- */
+
+/* SIGINT/SIGTERM break the loop of `root` while watched. */
 typedef struct RtSignals RtSignals;
 RtSignals *rt_signals_watch(su_root_t *root, char *err, size_t errlen);
 void rt_signals_unwatch(RtSignals *sg);
+
+/* --- stdlib helpers used across files ------------------------------------------ */
 
 /* stdlib/sl.c: send a stateless reply; 0, or -1 (logged). */
 int rt_sl_reply(sipc_msg *m, int code, const char *reason);

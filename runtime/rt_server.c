@@ -4,16 +4,16 @@
  *
  * The agent runs in proxy mode (NTATAG_UA(0)) with no default leg, so nta
  * hands every request that matches no transaction to on_message(), the
- * stateless path: build a sipc_msg, run the policy's main request route,
- * release.  Whatever the policy did (a stateless reply, a stateless forward)
+ * stateless path: build a sipc_msg, run the policy's main request route
+ * (with ret NULL: an entry route returns no value), release.  Whatever the policy did (a stateless reply, a stateless forward)
  * holds its own reference, so the request is always released here.
  *
  * Responses that reach on_message() answer requests we forwarded
  * statelessly.  They are relayed per Via (RFC 3261 section 16.11 and 18.2.2):
  * the top Via must be ours; nta_msg_tsend() pops it and sends to the next.
  *
- * Ownership: RtServer is a sofia home (su_home_new) holding the root and the
- * agent; rt_server_destroy() destroys the agent, then the root, then the
+ * Ownership: RtServer is a sofia home (su_home_new) holding the root, the
+ * agent and the $var buffer messages borrow; rt_server_destroy() destroys the agent, then the root, then the
  * home, then deinitialises su.  The policy is borrowed.
  */
 #define NTA_AGENT_MAGIC_T struct RtServer
@@ -37,6 +37,7 @@ struct RtServer {
     nta_agent_t *agent;
     RtPolicy *policy;
     sipc_route_fn main_route;
+    RtMsgEnv env; /* what each message context borrows: agent, policy, $var buffer */
     char bound[128]; /* "udp:127.0.0.1:5060" */
 };
 
@@ -171,7 +172,7 @@ static void relay_response(RtServer *srv, msg_t *msg, sip_t *sip)
     const char *outcome = "relayed";
     int status = sip->sip_status->st_status;
 
-    rt_msg_init(&m, srv->agent, msg_ref_create(msg), sip);
+    rt_msg_init(&m, NULL, msg_ref_create(msg), sip);
     if (!sip->sip_via || !via_is_ours(srv->agent, sip->sip_via)) {
         outcome = "dropped: top Via is not ours";
         msg_destroy(msg);
@@ -194,8 +195,8 @@ static void relay_response(RtServer *srv, msg_t *msg, sip_t *sip)
 static void run_request(RtServer *srv, msg_t *msg, sip_t *sip)
 {
     sipc_msg m;
-    rt_msg_init(&m, srv->agent, msg, sip);
-    int rc = srv->main_route(&m);
+    rt_msg_init(&m, &srv->env, msg, sip);
+    int rc = srv->main_route(&m, NULL); /* entry routes return no value */
 
     if (rt_log_enabled(RT_LOG_DEBUG)) {
         char what[64];
@@ -271,6 +272,14 @@ RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size
         goto fail;
     }
     set_bound(srv);
+    srv->env.agent = srv->agent;
+    srv->env.policy = policy;
+    /* One $var block, lent to each message in turn (rt_msg.c). */
+    srv->env.varbuf_size = rt_policy_desc(policy)->var_size;
+    if (srv->env.varbuf_size && !(srv->env.varbuf = su_zalloc(srv->home, (isize_t)srv->env.varbuf_size))) {
+        snprintf(err, errlen, "out of memory for the policy's $var block (%zu bytes)", srv->env.varbuf_size);
+        goto fail;
+    }
     return srv;
 
 fail:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * core.c - core helpers and message tests: sipc_str_eq, is_method.
+ * core.c - message tests: is_method, has_totag.
  *
  * Pure functions of their arguments and the parsed request; they never send
  * anything and never allocate.
@@ -9,15 +9,11 @@
 
 #include "rt_internal.h"
 
-int sipc_str_eq(const sipc_str *a, const sipc_str *b)
-{
-    return a->len == b->len && (a->len == 0 || memcmp(a->s, b->s, (size_t)a->len) == 0);
-}
-
 /*
  * is_method("INVITE|REGISTER"): true if the request method is one of the
  * '|'-separated names.  Method names are case-sensitive (RFC 3261 section
  * 7.1), so "invite" does not match INVITE.  Empty alternatives never match.
+ * On a reply, the method is the one of its CSeq (as $rm).
  */
 int sipc_is_method(sipc_msg *m, const sipc_str *methods)
 {
@@ -25,7 +21,7 @@ int sipc_is_method(sipc_msg *m, const sipc_str *methods)
     size_t rlen = (size_t)m->rm.len;
     const char *p = methods->s, *end = methods->s + methods->len;
 
-    if (!m->sip || !m->sip->sip_request || rlen == 0)
+    if (rlen == 0)
         return 0;
     while (p <= end) {
         const char *bar = memchr(p, '|', (size_t)(end - p));
@@ -37,4 +33,12 @@ int sipc_is_method(sipc_msg *m, const sipc_str *methods)
         p = bar + 1;
     }
     return 0;
+}
+
+/* has_totag(): the To header has a non-empty tag, i.e. the request is
+ * inside a dialog (RFC 3261 section 12.2.2). */
+int sipc_has_totag(sipc_msg *m)
+{
+    const sip_t *sip = m->sip;
+    return sip && sip->sip_to && sip->sip_to->a_tag && sip->sip_to->a_tag[0];
 }

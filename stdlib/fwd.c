@@ -1,14 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fwd.c - stateless forwarding: forward().
+ * fwd.c - stateless forwarding: forward(uri?).
  *
  * RFC 3261 section 16.11: a stateless proxy sends a copy of the request
- * toward the request URI, having applied the section 16.6 steps that apply
- * (Max-Forwards here; Record-Route and Route handling come with later
- * library functions).  nta resolves the target, pushes our Via with a
- * branch hashed from the request (so a retransmission is forwarded with the
- * same branch) and sends, keeping no transaction; the response comes back
- * through rt_server.c's relay.
+ * onward, having applied the section 16.6 steps that apply.  The copy is
+ * of the message being routed, so every edit the policy made (headers,
+ * request URI, Record-Route, removed Routes) goes out with it.
+ *
+ * Max-Forwards (16.6 step 3): decremented on the copy, or set to 70 when
+ * absent, unless mf_process_maxfwd_header() already did it for this
+ * message.  A request whose Max-Forwards is 0 is not forwarded: sipd replies
+ * 483 Too Many Hops (an ACK is just dropped) and forward() returns false.
+ *
+ * Next hop, first that applies:
+ *   1. the `uri` argument (the request URI is not changed);
+ *   2. $du (set by the policy, or by loose_route());
+ *   3. the top Route, unless it is ours (16.6 step 7 and 16.12; a Route of
+ *      ours means the policy forgot loose_route(), and following it would
+ *      send the request back to us);
+ *   4. the request URI.
+ * A strict next hop (a Route without ;lr) is sent to as is; loose_route()
+ * performs the request-URI swap of 16.6 step 6 when it finds one.
+ *
+ * nta resolves the target (RFC 3263), pushes our Via with a branch hashed
+ * from the request (so a retransmission is forwarded with the same branch)
+ * and sends, keeping no transaction; the response comes back through
+ * rt_server.c's relay.
  *
  * Why nta_outgoing_mcreate(..., NTATAG_STATELESS(1)) and not nta_msg_tsend():
  * both run the same stateless send, but nta_msg_tsend() takes an extra
@@ -22,18 +39,43 @@
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_tag.h>
+#include <sofia-sip/url.h>
 
 #include "rt_internal.h"
 
-int sipc_forward(sipc_msg *m)
+/* The next hop as a URI string in the home, or NULL for the request URI;
+ * *bad is set when the `uri` argument is not a usable URI. */
+static const char *next_hop(sipc_msg *m, const sipc_str *uri, int *bad)
+{
+    *bad = 0;
+    if (uri && uri->len > 0) {
+        url_t *u = rt_parse_uri(m, "forward()", uri, 0);
+        const char *z = u ? url_as_string(m->home, u) : NULL;
+        *bad = !z;
+        return z;
+    }
+    if (m->du)
+        return rt_str_dup(m, m->du);
+    const sip_route_t *r = m->sip->sip_route;
+    if (r) {
+        if (!rt_url_is_self(m, r->r_url))
+            return url_as_string(m->home, r->r_url);
+        rt_log(RT_LOG_DEBUG, "forward: top Route is ours (call loose_route() first); going by the request URI "
+                             "(call-id %s)",
+               rt_msg_call_id(m->sip));
+    }
+    return NULL;
+}
+
+int sipc_forward(sipc_msg *m, const sipc_str *uri)
 {
     sip_t const *sip = m->sip;
-    int is_ack;
+    int is_ack, bad;
 
     if (!sip || !sip->sip_request)
         return 0;
     is_ack = sip->sip_request->rq_method == sip_method_ack;
-    if (sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0) {
+    if (m->mf_state < 0 || (m->mf_state == 0 && sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0)) {
         /* Section 16.3 step 2; an ACK gets no reply, it just stops here. */
         rt_log(RT_LOG_DEBUG, "forward: Max-Forwards is 0 (call-id %s)%s", rt_msg_call_id(sip),
                is_ack ? ", ACK dropped" : ", replying 483");
@@ -41,6 +83,9 @@ int sipc_forward(sipc_msg *m)
             rt_sl_reply(m, 483, "Too Many Hops");
         return 0;
     }
+    const char *hop = next_hop(m, uri, &bad);
+    if (bad)
+        return 0;
 
     msg_t *copy = msg_copy(m->msg);
     sip_t *csip = copy ? sip_object(copy) : NULL;
@@ -50,7 +95,9 @@ int sipc_forward(sipc_msg *m)
             msg_destroy(copy);
         return 0;
     }
-    if (csip->sip_max_forwards) {
+    if (m->mf_state > 0) {
+        /* mf_process_maxfwd_header() already counted this hop. */
+    } else if (csip->sip_max_forwards) {
         csip->sip_max_forwards->mf_count--;
         msg_fragment_clear(csip->sip_max_forwards->mf_common);
     } else if (sip_add_tl(copy, csip, SIPTAG_MAX_FORWARDS_STR("70"), TAG_END()) < 0) {
@@ -60,11 +107,15 @@ int sipc_forward(sipc_msg *m)
     }
     /* Non-NULL (an orq still resolving, or NONE once sent): nta owns `copy`.
      * The stateless orq frees itself; it is never ours to destroy. */
-    if (!nta_outgoing_mcreate(m->agent, NULL, NULL, NULL, copy, NTATAG_STATELESS(1), TAG_END())) {
-        rt_log(RT_LOG_WARN, "forward: cannot send toward the request URI (call-id %s)", rt_msg_call_id(sip));
+    if (!nta_outgoing_mcreate(m->agent, NULL, NULL, hop ? URL_STRING_MAKE(hop) : NULL, copy, NTATAG_STATELESS(1),
+                              TAG_END())) {
+        rt_log(RT_LOG_WARN, "forward: cannot send toward %s (call-id %s)", hop ? hop : "the request URI",
+               rt_msg_call_id(sip));
         msg_destroy(copy);
         return 0;
     }
+    if (hop)
+        rt_log(RT_LOG_DEBUG, "forward: next hop %s (call-id %s)", hop, rt_msg_call_id(sip));
     m->done |= RT_MSG_FORWARDED;
     return 1;
 }

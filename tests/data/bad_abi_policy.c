@@ -8,9 +8,10 @@
  */
 #include "sipc/abi.h"
 
-static int route_main(sipc_msg *m)
+static int route_main(sipc_msg *m, void *ret)
 {
     (void)m;
+    (void)ret;
     return SIPC_EXIT;
 }
 

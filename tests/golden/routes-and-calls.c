@@ -11,13 +11,14 @@ static const sipc_str sipc_k4 = {"INVITE|BYE", 10};
 static const sipc_str sipc_k5 = {"Forbidden \"by\" policy\t$0 \\ ok\077", 30};
 static const sipc_str sipc_k6 = {"sip:loop@127.0.0.1", 18};
 
-static int route_main(sipc_msg *m);
-static int route_r_filter(sipc_msg *m);
-static int route_r_relay(sipc_msg *m);
+static int route_main(sipc_msg *m, void *ret);
+static int route_r_filter(sipc_msg *m, void *ret);
+static int route_r_relay(sipc_msg *m, void *ret);
 
-static int route_main(sipc_msg *m)
+static int route_main(sipc_msg *m, void *ret)
 {
     int r;
+    (void)ret;
 
 #line 3 "tests/golden/routes-and-calls.sipc"
     if (sipc_is_method(m, &sipc_k0)) {
@@ -30,23 +31,25 @@ static int route_main(sipc_msg *m)
         return SIPC_DROP;
     } else if ((sipc_pv_sp(m) != 5060LL)) {
 #line 9 "tests/golden/routes-and-calls.sipc"
-        if ((r = route_r_filter(m)) != SIPC_CONTINUE)
+        if ((r = route_r_filter(m, 0)) != SIPC_CONTINUE)
             return r;
     } else {
 #line 11 "tests/golden/routes-and-calls.sipc"
-        if ((r = route_r_relay(m)) != SIPC_CONTINUE)
+        if ((r = route_r_relay(m, 0)) != SIPC_CONTINUE)
             return r;
     }
 #line 13 "tests/golden/routes-and-calls.sipc"
-    if ((r = route_r_relay(m)) != SIPC_CONTINUE)
+    if ((r = route_r_relay(m, 0)) != SIPC_CONTINUE)
         return r;
     return SIPC_CONTINUE;
 }
 
-static int route_r_filter(sipc_msg *m)
+static int route_r_filter(sipc_msg *m, void *ret)
 {
+    (void)ret;
+
 #line 17 "tests/golden/routes-and-calls.sipc"
-    if ((sipc_str_eq(sipc_pv_si(m), &sipc_k3) == sipc_is_method(m, &sipc_k4))) {
+    if ((!!sipc_str_eq(sipc_pv_si(m), &sipc_k3) == !!sipc_is_method(m, &sipc_k4))) {
 #line 18 "tests/golden/routes-and-calls.sipc"
         (void)sipc_sl_send_reply(m, 403LL, &sipc_k5);
 #line 19 "tests/golden/routes-and-calls.sipc"
@@ -55,12 +58,14 @@ static int route_r_filter(sipc_msg *m)
     return SIPC_CONTINUE;
 }
 
-static int route_r_relay(sipc_msg *m)
+static int route_r_relay(sipc_msg *m, void *ret)
 {
+    (void)ret;
+
 #line 24 "tests/golden/routes-and-calls.sipc"
     if (!sipc_str_eq(sipc_pv_ru(m), &sipc_k6)) {
 #line 25 "tests/golden/routes-and-calls.sipc"
-        (void)sipc_forward(m);
+        (void)sipc_forward(m, (const sipc_str *)0);
     }
     return SIPC_CONTINUE;
 }
@@ -72,10 +77,10 @@ static const sipc_route_desc sipc_routes[] = {
 };
 
 const sipc_policy_desc sipc_policy = {
-    SIPC_POLICY_MAGIC,
-    SIPC_ABI_VERSION,
-    "tests/golden/routes-and-calls.sipc",
-    "05d9d8e5a3a1e66d",
-    3,
-    sipc_routes,
+    .magic = SIPC_POLICY_MAGIC,
+    .abi_version = SIPC_ABI_VERSION,
+    .source_name = "tests/golden/routes-and-calls.sipc",
+    .source_hash = "05d9d8e5a3a1e66d",
+    .nroutes = 3,
+    .routes = sipc_routes,
 };

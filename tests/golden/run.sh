@@ -9,6 +9,8 @@
 # choose the checks (STYLE.md practice 13):
 #   NAME.c    `sipc emit NAME.sipc` exits 0 and its stdout equals NAME.c
 #   NAME.err  `sipc check NAME.sipc` exits 1 and its stderr equals NAME.err
+#   NAME.warn `sipc check NAME.sipc` exits 0 (warnings only) and its stderr
+#             equals NAME.warn
 # Both may exist; a .sipc with neither is a mistake in the suite and fails.
 # sipc runs from the repository root on the relative path
 # tests/golden/NAME.sipc, so diagnostics read `tests/golden/NAME.sipc:L:C:`.
@@ -109,8 +111,12 @@ for src in "$dir"/*.sipc; do
         check_one "$name" check err 1 err
         checked=1
     fi
+    if [ -e "$dir/$name.warn" ]; then
+        check_one "$name" check warn 0 err
+        checked=1
+    fi
     if [ "$checked" -eq 0 ]; then
-        why="$dir/$name.sipc has no $name.c or $name.err beside it: nothing to compare (a mistake in the suite)
+        why="$dir/$name.sipc has no $name.c, $name.err or $name.warn beside it: nothing to compare (a mistake in the suite)
 "
         if [ -e "$dir/$name.out" ]; then
             why="$why$name.out (a runtime transcript) is not handled by this runner yet
@@ -123,6 +129,21 @@ for src in "$dir"/*.sipc; do
     else
         echo "[FAIL] $name"
         printf '%s' "$why" | sed 's/^/    /'
+        failed=$((failed + 1))
+    fi
+done
+
+# The example policies are shipped for users to copy: they must check clean,
+# without even a warning.
+for src in examples/*.sipc; do
+    [ -e "$src" ] || continue
+    name=example:${src##*/}
+    if timeout --foreground -k 5 "$TIMEOUT" "$sipc" check "$src" >"$tmp/out" 2>"$tmp/err" && ! [ -s "$tmp/err" ]; then
+        echo "[PASS] $name"
+        passed=$((passed + 1))
+    else
+        echo "[FAIL] $name (sipc check must exit 0 and print nothing)"
+        sed 's/^/    /' "$tmp/err"
         failed=$((failed + 1))
     fi
 done

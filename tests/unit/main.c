@@ -35,6 +35,9 @@ int main(void)
     unit_add_lexer_suite();
     unit_add_parser_suite();
     unit_add_checker_suite();
+    unit_add_tables_suite();
+    unit_add_flow_suite();
+    unit_add_sipsyntax_suite();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

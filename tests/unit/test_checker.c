@@ -32,16 +32,17 @@ static void test_clean_policy(void)
 
 static void test_unknown_names(void)
 {
+    /* Route names are resolved first, then bodies are typed. */
     expect_diags("route { foo(); if ($xx == \"a\") { route(nope); } }",
+                 "t.sipc:1:40: error: unknown route 'nope'\n"
+                 "route { foo(); if ($xx == \"a\") { route(nope); } }\n"
+                 "                                       ^\n"
                  "t.sipc:1:9: error: unknown function 'foo'\n"
                  "route { foo(); if ($xx == \"a\") { route(nope); } }\n"
                  "        ^\n"
                  "t.sipc:1:20: error: unknown pseudo-variable '$xx'\n"
                  "route { foo(); if ($xx == \"a\") { route(nope); } }\n"
-                 "                   ^\n"
-                 "t.sipc:1:40: error: unknown route 'nope'\n"
-                 "route { foo(); if ($xx == \"a\") { route(nope); } }\n"
-                 "                                       ^\n");
+                 "                   ^\n");
 }
 
 static void test_type_rules(void)
@@ -65,10 +66,10 @@ static void test_type_rules(void)
 static void test_call_signatures(void)
 {
     expect_diags("route { sl_send_reply(\"200\", 1); is_method(); sl_send_reply(700, \"x\"); }",
-                 "t.sipc:1:23: error: argument 1 of 'sl_send_reply' must be int, not string\n"
+                 "t.sipc:1:23: error: argument 1 of 'sl_send_reply' must be an int, not string\n"
                  "route { sl_send_reply(\"200\", 1); is_method(); sl_send_reply(700, \"x\"); }\n"
                  "                      ^\n"
-                 "t.sipc:1:30: error: argument 2 of 'sl_send_reply' must be string, not int\n"
+                 "t.sipc:1:30: error: argument 2 of 'sl_send_reply' must be a string, not int\n"
                  "route { sl_send_reply(\"200\", 1); is_method(); sl_send_reply(700, \"x\"); }\n"
                  "                             ^\n"
                  "t.sipc:1:34: error: 'is_method' takes 1 argument, not 0\n"
@@ -93,12 +94,18 @@ static void test_route_definitions(void)
                  "^\n"
                  "t.sipc:3:1: note: the first one is here\n"
                  "route { }\n"
-                 "^\n");
+                 "^\n"
+                 "t.sipc:1:7: warning: route[a] is never used\n"
+                 "route[a] { }\n"
+                 "      ^\n");
     expect_diags("", "t.sipc:1:1: error: the policy has no main 'route { }' block\n\n^\n");
     expect_diags("route[a] { }\n",
                  "t.sipc:1:1: error: the policy has no main 'route { }' block\n"
                  "route[a] { }\n"
-                 "^\n");
+                 "^\n"
+                 "t.sipc:1:7: warning: route[a] is never used\n"
+                 "route[a] { }\n"
+                 "      ^\n");
 }
 
 static void test_error_cap(void)
@@ -131,7 +138,7 @@ static void test_emit_is_deterministic(void)
     /* one constant per distinct string, shared by both uses of "OPTIONS" */
     CU_ASSERT_PTR_NOT_NULL(strstr(a, "static const sipc_str sipc_k0 = {\"OPTIONS\", 7};"));
     CU_ASSERT_PTR_NULL(strstr(a, "sipc_k3"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(a, "if ((r = route_r_b(m)) != SIPC_CONTINUE)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(a, "if ((r = route_r_b(m, 0)) != SIPC_CONTINUE)"));
     free(a);
     free(b);
 }

@@ -87,7 +87,35 @@ static void test_illegal_tokens(void)
     expect_illegal("x \"abc\n\"", 2, "unterminated string literal");
     expect_illegal("a /* never closed", 2, "unterminated comment");
     expect_illegal("a $ b", 2, "expected a pseudo-variable name after '$'");
-    expect_illegal("a = b", 2, NULL); /* assignment is not in this slice */
+    expect_illegal("a ^ b", 2, NULL);
+    expect_illegal("a & b", 2, NULL); /* only && exists */
+}
+
+static void test_operators_and_new_keywords(void)
+{
+    static const int want[] = {TK_FAILURE_ROUTE, TK_BRANCH_ROUTE, TK_ONREPLY_ROUTE, TK_ERROR_ROUTE, TK_SWITCH,
+                               TK_CASE, TK_DEFAULT, TK_WHILE, TK_BREAK, TK_RETURN, TK_TRUE, TK_FALSE, TK_AVP,
+                               TK_FLAG, TK_BFLAG, TK_OROR, TK_ANDAND, TK_MATCH, TK_NOMATCH, TK_LE, TK_GE,
+                               TK_LT, TK_GT, TK_ASSIGN, TK_NOT, TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH,
+                               TK_PERCENT, TK_COLON, TK_DOT, 0};
+    expect_kinds("failure_route branch_route onreply_route error_route switch case default while break "
+                 "return true false avp flag bflag || && =~ !~ <= >= < > = ! + - * / % : .",
+                 want);
+}
+
+static void test_addresses(void)
+{
+    static const int want[] = {TK_IDENT, TK_ASSIGN, TK_ADDR, TK_SEMI, TK_ADDR, TK_IDENT, TK_COLON, 0};
+    Lexer lx;
+    Token t;
+    expect_kinds("listen = udp:127.0.0.1:5060; tls:[::1]:5061 udp :", want);
+    const char *src = "x = tcp:*:5060;";
+    lex_init(&lx, src, strlen(src));
+    lex_next(&lx, &t);
+    lex_next(&lx, &t);
+    CU_ASSERT_EQUAL(lex_next(&lx, &t), TK_ADDR);
+    CU_ASSERT_NSTRING_EQUAL(t.z, "tcp:*:5060", 10);
+    CU_ASSERT_EQUAL(t.n, 10);
 }
 
 static void test_embedded_nul_is_illegal(void)
@@ -110,4 +138,6 @@ void unit_add_lexer_suite(void)
     CU_add_test(s, "token slices and offsets", test_token_slices_and_offsets);
     CU_add_test(s, "illegal tokens explain themselves", test_illegal_tokens);
     CU_add_test(s, "embedded NUL is illegal", test_embedded_nul_is_illegal);
+    CU_add_test(s, "operators and the other keywords", test_operators_and_new_keywords);
+    CU_add_test(s, "unquoted addresses", test_addresses);
 }

@@ -67,7 +67,8 @@ static void test_if_else_if_chain(void)
     CU_ASSERT_EQUAL_FATAL(s->els->kind, ND_IF);
     CU_ASSERT_EQUAL(s->els->cond->kind, ND_CALL);
     CU_ASSERT_EQUAL(s->els->els->kind, ND_BLOCK);
-    CU_ASSERT_EQUAL(s->els->els->body->kind, ND_ROUTE_CALL);
+    CU_ASSERT_EQUAL(s->els->els->body->kind, ND_EXPR_STMT);
+    CU_ASSERT_EQUAL(s->els->els->body->lhs->kind, ND_ROUTE_CALL);
     CU_ASSERT_EQUAL_FATAL(s->next->kind, ND_EXPR_STMT);
     CU_ASSERT_EQUAL(s->next->lhs->kind, ND_CALL);
     CU_ASSERT_EQUAL(s->next->lhs->nargs, 0);
@@ -113,11 +114,11 @@ static void expect_syntax_error(const char *text, const char *want)
 static void test_syntax_errors(void)
 {
     expect_syntax_error("route {\n  if (is_method(\"A\") {\n  }\n}\n",
-                        "t.sipc:2:22: error: near \"{\": syntax error\n"
+                        "t.sipc:2:22: error: syntax error near \"{\", expected ')' or an operator\n"
                         "  if (is_method(\"A\") {\n"
                         "                     ^\n");
     expect_syntax_error("route {\n\tforward()\n}\n",
-                        "t.sipc:3:1: error: near \"}\": syntax error\n"
+                        "t.sipc:3:1: error: syntax error near \"}\", expected ';' or an operator\n"
                         "}\n"
                         "^\n");
     expect_syntax_error("route {\n  exit;\n",
@@ -131,7 +132,7 @@ static void test_syntax_errors(void)
                         "  if (is_method(\"A\")\n"
                         "                    ^\n");
     expect_syntax_error("route { if (1 == 1) exit; }",
-                        "t.sipc:1:21: error: near \"exit\": syntax error\n"
+                        "t.sipc:1:21: error: syntax error near \"exit\", expected '{'\n"
                         "route { if (1 == 1) exit; }\n"
                         "                    ^\n");
     expect_syntax_error("route { sl_send_reply(200, \"a\\qb\"); }",

@@ -15,5 +15,8 @@ char *unit_emit(const char *text);
 void unit_add_lexer_suite(void);
 void unit_add_parser_suite(void);
 void unit_add_checker_suite(void);
+void unit_add_tables_suite(void);
+void unit_add_flow_suite(void);
+void unit_add_sipsyntax_suite(void);
 
 #endif

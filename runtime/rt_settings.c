@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rt_settings.c - what sipd does with a policy's top-level settings.
+ *
+ * The checker validated names, types and ranges (stdlib/settings.def); the
+ * descriptor carries them as written, in source order.  Precedence: the
+ * command line beats the policy (sipd -l beats `listen`, -d beats
+ * `log_level`), the policy beats sipd's defaults.
+ *
+ * Used today: the first udp `listen` (further ones, and tcp/tls ones, are
+ * warned about: those transports come later) and `log_level`.  Every other
+ * setting is accepted and, at debug level, named as not used yet.  Values
+ * are still checked defensively: an object not made by sipc could carry
+ * anything, and a bad value is warned about and ignored.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rt.h"
+
+static int parse_level(const char *v, RtLogLevel *out)
+{
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(v, names[i])) {
+            *out = (RtLogLevel)i;
+            return 0;
+        }
+    return -1;
+}
+
+static int is_udp(const char *addr)
+{
+    return strncmp(addr, "udp:", 4) == 0;
+}
+
+int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int keep_level, char *err,
+                             size_t errlen)
+{
+    const sipc_policy_desc *d = rt_policy_desc(p);
+    const char *src = d->source_name ? d->source_name : "policy";
+    const char *first_udp = NULL, *first_other = NULL;
+    int nlisten = 0;
+
+    /* log_level first, so the lines below come out at the policy's level. */
+    for (unsigned i = 0; i < d->nsettings; i++) {
+        const sipc_setting *s = &d->settings[i];
+        RtLogLevel level;
+        if (strcmp(s->name, "log_level") != 0)
+            continue;
+        if (parse_level(s->value, &level) < 0)
+            rt_log(RT_LOG_WARN, "%s: log_level \"%s\" is not error, warn, info or debug; ignored", src,
+                   s->value);
+        else if (!keep_level)
+            rt_log_set_level(level);
+        else
+            rt_log(RT_LOG_DEBUG, "%s: log_level %s overridden by the command line", src, s->value);
+    }
+
+    for (unsigned i = 0; i < d->nsettings; i++) {
+        const sipc_setting *s = &d->settings[i];
+        if (!strcmp(s->name, "log_level"))
+            continue;
+        if (strcmp(s->name, "listen") != 0) {
+            rt_log(RT_LOG_DEBUG, "%s: setting %s = %s is not used by this sipd yet", src, s->name, s->value);
+            continue;
+        }
+        nlisten++;
+        if (*listen) /* -l given: every listen setting is overridden */
+            continue;
+        if (is_udp(s->value) && !first_udp) {
+            first_udp = s->value;
+            continue;
+        }
+        if (!first_other)
+            first_other = s->value;
+        rt_log(RT_LOG_WARN, "%s: listen %s ignored: this sipd listens on one udp address only%s", src,
+               s->value, is_udp(s->value) ? "" : " (tcp and tls come later)");
+    }
+
+    if (*listen) {
+        if (nlisten)
+            rt_log(RT_LOG_DEBUG, "%s: listen setting%s overridden by the command line", src,
+                   nlisten > 1 ? "s" : "");
+        return 0;
+    }
+    if (first_udp) {
+        *listen = first_udp;
+        return 0;
+    }
+    if (first_other) {
+        /* Listening elsewhere than the policy says would surprise more
+         * than refusing to start. */
+        snprintf(err, errlen,
+                 "%s: the policy listens on %s only, and this sipd has no tcp or tls yet; add a udp "
+                 "listen or give -l udp:ADDR:PORT",
+                 src, first_other);
+        return -1;
+    }
+    return 0;
+}

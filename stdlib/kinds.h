@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kinds.h - short names for masks of route kinds, for the .def tables.
+ * Included by every file that includes builtins.def or pvars.def.
+ */
+#ifndef SIPC_KINDS_H
+#define SIPC_KINDS_H
+
+#include "sipc/abi.h"
+
+#define RK_REQ SIPC_RK_REQUEST
+#define RK_FAIL SIPC_RK_FAILURE
+#define RK_BRANCH SIPC_RK_BRANCH
+#define RK_REPLY SIPC_RK_ONREPLY
+#define RK_ERR SIPC_RK_ERROR
+#define RK_ALL (RK_REQ | RK_FAIL | RK_BRANCH | RK_REPLY | RK_ERR)
+/* Where a request is at hand: every kind but onreply_route. */
+#define RK_REQLIKE (RK_REQ | RK_FAIL | RK_BRANCH | RK_ERR)
+
+#endif

@@ -1,0 +1,153 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# tests/fuzz/run.sh - run the libFuzzer harness of the compiler.
+#
+#   sh tests/fuzz/run.sh FUZZER WORKDIR SECONDS [-v]
+#
+# Called by `make fuzz-smoke` (30 s, quiet) and `make fuzz` (long, -v shows
+# libFuzzer's progress).  WORKDIR (build-fuzz/work) keeps, between runs:
+#   corpus/     the growing corpus; seeded on every run from
+#               tests/golden/*.sipc, examples/*.sipc and the hand-written
+#               seeds tests/fuzz/corpus/*.sipc (corners no golden test has)
+#   artifacts/  findings: crash-*, leak-*, timeout-*, oom-*
+#   fixed/      earlier findings that no longer reproduce
+#   fuzz.log    libFuzzer's output of the last run
+#
+# Earlier findings are replayed first: one that still fails stops the run;
+# one that passes now moves to fixed/ (turn it into a golden test).  Then
+# the fuzzer runs for SECONDS.  Prints the number of executions (libFuzzer's
+# stat::number_of_executed_units) and, for each finding, how to make it a
+# golden test.  Exit status 0 when there is no finding, 1 when there is one,
+# 2 on misuse.
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+if [ $# -lt 3 ]; then
+    echo "usage: sh tests/fuzz/run.sh FUZZER WORKDIR SECONDS [-v]" >&2
+    exit 2
+fi
+fuzzer=$1 work=$2 seconds=$3 verbose=${4:-}
+if [ ! -x "$fuzzer" ]; then
+    echo "fuzz: $fuzzer: not an executable" >&2
+    exit 2
+fi
+root=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+dict=$root/tests/fuzz/sipc.dict
+mkdir -p "$work/corpus" "$work/artifacts" "$work/fixed" || exit 2
+log=$work/fuzz.log
+
+# Leaks are findings; UBSan stops at the first report (the build also says
+# -fno-sanitize-recover) so libFuzzer saves the input.
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+# Flags shared by the replay and the run.
+limits="-timeout=5 -rss_limit_mb=2048 -max_len=4096"
+
+findings() {
+    for f in "$work"/artifacts/crash-* "$work"/artifacts/leak-* \
+        "$work"/artifacts/timeout-* "$work"/artifacts/oom-*; do
+        [ -e "$f" ] && printf '%s\n' "$f"
+    done
+}
+
+# The interesting part of a libFuzzer log: from the first report line on.
+report() {
+    awk '!on && /==ERROR|runtime error|^fuzz_check: |ALARM|out-of-memory|[Ll]eak|deadly signal/ { on = 1 }
+         on && /^Shadow bytes around/ { exit }
+         on && n++ < 50' "$1"
+}
+
+# How to keep findings $1 (one per line) as golden tests (STYLE.md
+# practices 13 and 14).
+advise() {
+    n=1
+    while [ -e "$root/tests/golden/$(printf 'fuzz-%03d' "$n").sipc" ]; do
+        n=$((n + 1))
+    done
+    name=$(printf 'fuzz-%03d' "$n")
+    first=$(printf '%s\n' "$1" | head -n 1)
+    cat <<EOF
+
+To reproduce:  $fuzzer $first
+Once fixed, keep it as a golden test (next free name: $name):
+    cp $first tests/golden/$name.sipc
+    touch tests/golden/$name.err     # or $name.c if the policy is valid
+    sh tests/golden/run.sh --update build/sipc && git diff tests/golden
+then delete $first (a run moves a finding that passes to $work/fixed/).
+EOF
+}
+
+# 1. Replay earlier findings against the current build.
+old=$(findings)
+if [ -n "$old" ]; then
+    still="" fixed=""
+    for f in $old; do
+        # shellcheck disable=SC2086 # $limits is a list of flags
+        if "$fuzzer" $limits "$f" >"$work/replay.log" 2>&1; then
+            mv "$f" "$work/fixed/"
+            echo "fuzz: an earlier finding passes now, moved to $work/fixed/${f##*/}"
+            fixed="$fixed$work/fixed/${f##*/}
+"
+        else
+            still="$still$f
+"
+        fi
+    done
+    if [ -n "$still" ]; then
+        echo "fuzz: FAILED: earlier findings still fail:"
+        printf '%s' "$still" | sed 's/^/    /'
+        echo "--- the last one's report:"
+        report "$work/replay.log"
+        advise "$still"
+        exit 1
+    fi
+    [ -n "$fixed" ] && advise "$fixed"
+fi
+
+# 2. Seed the corpus (copies under stable names; libFuzzer adds its own).
+for f in "$root"/tests/golden/*.sipc "$root"/examples/*.sipc "$root"/tests/fuzz/corpus/*.sipc; do
+    [ -f "$f" ] || continue
+    case $f in
+    "$root"/tests/golden/*) dst=golden-${f##*/} ;;
+    "$root"/examples/*) dst=example-${f##*/} ;;
+    *) dst=seed-${f##*/} ;;
+    esac
+    cp "$f" "$work/corpus/$dst"
+done
+
+# 3. Run.  libFuzzer stops at its first finding and exits non-zero.
+# shellcheck disable=SC2086 # $limits is a list of flags
+set -- $limits -max_total_time="$seconds" -print_final_stats=1 \
+    -dict="$dict" -artifact_prefix="$work/artifacts/" "$work/corpus"
+start=$(date +%s)
+if [ "$verbose" = -v ]; then
+    echo "fuzz: running $fuzzer for ${seconds}s (log: $log)"
+    # Keep libFuzzer's status through the pipe.
+    { "$fuzzer" "$@" 2>&1; echo $? >"$work/rc"; } | tee "$log"
+    rc=$(cat "$work/rc")
+else
+    "$fuzzer" "$@" >"$log" 2>&1
+    rc=$?
+fi
+elapsed=$(($(date +%s) - start))
+
+execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+corpus=$(find "$work/corpus" -type f | wc -l)
+new=$(findings)
+if [ "$rc" -ne 0 ] || [ -n "$new" ]; then
+    [ "$verbose" = -v ] || report "$log"
+    echo "fuzz: FAILED (libFuzzer exit status $rc) after ${execs:-?} executions in ${elapsed}s; findings:"
+    if [ -n "$new" ]; then
+        printf '%s\n' "$new" | sed 's/^/    /'
+    else
+        echo "    (none saved; see $log)"
+    fi
+    [ -n "$new" ] && advise "$new"
+    exit 1
+fi
+echo "fuzz: ${execs:-?} executions in ${elapsed}s, corpus $corpus inputs, no findings"

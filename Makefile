@@ -45,7 +45,7 @@ $(B)/gen/lexer.c: compiler/lexer.re $(B)/gen/parser.h
 	re2c -W -Werror --no-generation-date --no-version -o $@ $<
 
 # Lemon writes next to its input, so it runs on a copy inside $(B)/gen.
-$(B)/gen/parser.c $(B)/gen/parser.h: compiler/parser.y
+$(B)/gen/parser.c $(B)/gen/parser.h &: compiler/parser.y
 	@mkdir -p $(B)/gen
 	cp compiler/parser.y $(B)/gen/parser.y
 	cd $(B)/gen && lemon -s -q parser.y >/dev/null

@@ -269,6 +269,12 @@ static Type *check_regex(Checker *c, Node *n)
     }
     re->ty = ty_str;
     re->index = -1; /* goes to the descriptor's regex table, not a string constant */
+    const char *why;
+    int bad;
+    if (sipsyntax_regex_cost(re->sval, re->slen, &why, &bad) < 0) {
+        check_error(c, check_str_offset(re, bad), "invalid regular expression: %s", why);
+        return ty_bool;
+    }
     regex_t rx;
     int rc = regcomp(&rx, re->sval, REG_EXTENDED | REG_NOSUB);
     if (rc != 0) {

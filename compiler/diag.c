@@ -62,17 +62,43 @@ static const char *level_name(DiagLevel lvl)
     return lvl == DL_ERROR ? "error" : lvl == DL_WARNING ? "warning" : "note";
 }
 
-static void json_string(FILE *out, const char *s)
+/* Length of the valid UTF-8 sequence at s, or 0 if the byte starts none. */
+static int utf8_len(const unsigned char *s)
 {
+    int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* A JSON string: control bytes escaped, invalid UTF-8 replaced by U+FFFD,
+ * so a policy with stray bytes still gives parseable output. */
+static void json_string(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
     fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
+    while (*s) {
+        unsigned char c = *s;
+        if (c == '"' || c == '\\') {
             fprintf(out, "\\%c", c);
-        else if (c < 0x20)
+            s++;
+        } else if (c < 0x20 || c == 0x7f) {
             fprintf(out, "\\u%04x", c);
-        else
+            s++;
+        } else if (c < 0x80) {
             fputc(c, out);
+            s++;
+        } else {
+            int n = utf8_len(s);
+            if (n) {
+                fwrite(s, 1, (size_t)n, out);
+                s += n;
+            } else {
+                fputs("\\ufffd", out);
+                s++;
+            }
+        }
     }
     fputc('"', out);
 }

@@ -154,6 +154,15 @@ void parse_syntax_error(Parser *p, int major, Token t)
     }
 }
 
+/* An ND_STR for the decoded bytes buf[0..len) found at token t. */
+static Node *str_node(Parser *p, Token t, const char *buf, int len)
+{
+    Node *n = ast_new(p->arena, ND_STR, t);
+    n->sval = arena_strndup(p->arena, buf, (size_t)len);
+    n->slen = len;
+    return n;
+}
+
 /*
  * Decodes a string literal token (quotes included) into ND_STR, or into
  * ND_INTERP when it holds pseudo-variables: "sip:$rU@$rd" becomes the parts
@@ -188,10 +197,7 @@ Node *parse_string(Parser *p, Token t)
             }
             if (len > 0) {
                 Token piece = {TK_STRING, t.z + start, i - start, t.off + start};
-                Node *s = ast_new(p->arena, ND_STR, piece);
-                s->sval = arena_strndup(p->arena, buf, (size_t)len);
-                s->slen = len;
-                parts = ast_list_append(parts, s);
+                parts = ast_list_append(parts, str_node(p, piece, buf, len));
                 len = 0;
             }
             Token pv = {TK_PVAR, t.z + i, j - i, t.off + i};
@@ -218,18 +224,11 @@ Node *parse_string(Parser *p, Token t)
         }
         i += 2;
     }
-    if (parts.n == 0) {
-        Node *s = ast_new(p->arena, ND_STR, t);
-        s->sval = arena_strndup(p->arena, buf, (size_t)len);
-        s->slen = len;
-        return s;
-    }
+    if (parts.n == 0)
+        return str_node(p, t, buf, len);
     if (len > 0) {
         Token piece = {TK_STRING, t.z + start, i - start, t.off + start};
-        Node *s = ast_new(p->arena, ND_STR, piece);
-        s->sval = arena_strndup(p->arena, buf, (size_t)len);
-        s->slen = len;
-        parts = ast_list_append(parts, s);
+        parts = ast_list_append(parts, str_node(p, piece, buf, len));
     }
     Node *n = ast_new(p->arena, ND_INTERP, t);
     n->args = parts.head;

@@ -19,4 +19,8 @@ int sipsyntax_method_list(const char *s, int n, const char **why, int *bad);   /
 int sipsyntax_header_field(const char *s, int n, const char **why, int *bad);  /* "X-A: b\r\n" */
 int sipsyntax_reason_phrase(const char *s, int n, const char **why, int *bad); /* "Not Here" */
 
+/* regex_cost.c: refuses POSIX EREs whose compilation would blow up (stacked
+ * or deeply nested repetitions); same convention as above. */
+int sipsyntax_regex_cost(const char *s, int n, const char **why, int *bad);
+
 #endif /* SIPC_SIPSYNTAX_H */

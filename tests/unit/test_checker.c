@@ -143,6 +143,29 @@ static void test_emit_is_deterministic(void)
     free(b);
 }
 
+static void test_json_format(void)
+{
+    const char *src = "route[x] { }\nroute { foo(\"a\\\"b\"); }";
+    char *out = NULL;
+    size_t n = 0;
+    FILE *mem = open_memstream(&out, &n);
+    int rc = sipc_compile_text("t.sipc", src, strlen(src), DIAG_JSON, mem, NULL, NULL);
+    fclose(mem);
+    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_STRING_EQUAL(out, "[{\"file\":\"t.sipc\",\"line\":2,\"col\":9,\"severity\":\"error\","
+                                "\"message\":\"unknown function 'foo'\"},\n"
+                                " {\"file\":\"t.sipc\",\"line\":1,\"col\":7,\"severity\":\"warning\","
+                                "\"message\":\"route[x] is never used\"}]\n");
+    free(out);
+    /* a clean policy is an empty array */
+    mem = open_memstream(&out, &n);
+    rc = sipc_compile_text("t.sipc", "route { }", 9, DIAG_JSON, mem, NULL, NULL);
+    fclose(mem);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_STRING_EQUAL(out, "[]\n");
+    free(out);
+}
+
 void unit_add_checker_suite(void)
 {
     CU_pSuite s = CU_add_suite("checker", NULL, NULL);
@@ -153,4 +176,5 @@ void unit_add_checker_suite(void)
     CU_add_test(s, "route definitions", test_route_definitions);
     CU_add_test(s, "errors are capped", test_error_cap);
     CU_add_test(s, "emitted C is deterministic", test_emit_is_deterministic);
+    CU_add_test(s, "--format=json", test_json_format);
 }

@@ -5,7 +5,7 @@
  *   sipd [-d] [-l udp:ADDR:PORT] [--ready-file FILE] POLICY
  *
  * POLICY is a .sipc source (compiled in memory with libtcc) or a policy.so
- * from `sipc build`.  All work is in the runtime (runtime/rt.h); this file
+ * from `sipc build` (or, for tests, C written for sipc/abi.h: POLICY.c).  All work is in the runtime (runtime/rt.h); this file
  * only parses arguments, sets the exit status, and tears down in order.
  * The command line beats the policy's settings (rt_policy_apply_settings):
  * -l beats `listen`, -d beats `log_level`.
@@ -24,7 +24,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: sipd [-d] [-l udp:ADDR:PORT] [--ready-file FILE] POLICY\n"
                "\n"
-               "Run the SIP server with POLICY, a .sipc source or a policy.so.\n"
+               "Run the SIP server with POLICY, a .sipc source or a policy.so (or C written\n"
+               "for sipc/abi.h, POLICY.c, compiled as is: for tests and debugging).\n"
                "\n"
                "  -l, --listen udp:ADDR:PORT  address to listen on; IPv6 as udp:[::1]:5060;\n"
                "                              port 0 picks a free port\n"

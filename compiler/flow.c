@@ -148,9 +148,8 @@ static void flow_stmt(Flow *f, Node *n, State *s)
         State body = state_copy(f, *s);
         flow_block(f, n->then->body, &body);
         f->breaks = outer;
-        /* The body may run zero times; `while (true)` ends only by break. */
-        if (n->cond->kind == ND_BOOL && n->cond->ival)
-            s->live = 0;
+        /* The body may run zero times; even `while (true)` ends, when
+         * max_while_loops stops it, so the code after it is reachable. */
         state_join(f, s, brk);
         break;
     }

@@ -41,20 +41,22 @@ int sipsyntax_regex_cost(const char *s, int n, const char **why, int *bad)
             count = 1;
         } else if (c == '{') {
             int j = i + 1, lo = 0, hi = -1;
-            while (j < n && s[j] >= '0' && s[j] <= '9' && lo <= REGEX_MAX_COUNT)
-                lo = lo * 10 + (s[j++] - '0');
+            for (; j < n && s[j] >= '0' && s[j] <= '9'; j++)
+                lo = lo > REGEX_MAX_COUNT ? lo : lo * 10 + (s[j] - '0'); /* saturates past the cap */
             if (j < n && s[j] == ',') {
                 j++;
                 if (j < n && s[j] >= '0' && s[j] <= '9') {
-                    hi = 0;
-                    while (j < n && s[j] >= '0' && s[j] <= '9' && hi <= REGEX_MAX_COUNT)
-                        hi = hi * 10 + (s[j++] - '0');
+                    hi = 0; /* {m,n}; {m,} stays unbounded, a loop */
+                    for (; j < n && s[j] >= '0' && s[j] <= '9'; j++)
+                        hi = hi > REGEX_MAX_COUNT ? hi : hi * 10 + (s[j] - '0');
                 }
             } else {
                 hi = lo;
             }
-            if (j >= n || s[j] != '}')
-                goto atom; /* not a bound: regcomp will judge it */
+            if (j >= n || s[j] != '}' || j == i + 1)
+                /* glibc reads a malformed bound in its own ways (some as
+                 * {m,32767}), so only well-formed ones are let through. */
+                return fail(why, bad, "'{' must start a bound such as {2}, {2,} or {2,5}; write \\{ for a brace", i);
             if (lo > REGEX_MAX_COUNT || hi > REGEX_MAX_COUNT)
                 return fail(why, bad, "repetition count above 255", i);
             count = hi > lo ? hi : lo;

@@ -52,8 +52,9 @@ sipc_route_fn rt_policy_route(const RtPolicy *p, int kind, const char *name);
 
 /*
  * Check a descriptor found in `what` (a file name for messages): NULL
- * (symbol missing), magic, ABI version, then the consistency of its tables.  0, or -1 with the reason in `err`.
- * Shared by sipd and sipctl so both refuse an object with the same words.
+ * (symbol missing), magic, ABI version, then the consistency of its
+ * tables.  0, or -1 with the reason in `err`.  Shared by sipd and sipctl
+ * so both refuse an object with the same words.
  */
 int rt_policy_check(const sipc_policy_desc *d, const char *what, char *err, size_t errlen);
 /* How many `flag` and `bflag` names a policy may declare (bits of a word). */

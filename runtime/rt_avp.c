@@ -24,8 +24,8 @@ static RtAvpVal *slot_of(sipc_msg *m, int slot, int type, const char *op)
 {
     const sipc_policy_desc *d = m->policy ? rt_policy_desc(m->policy) : NULL;
     if (!d || slot < 0 || (unsigned)slot >= d->navps || d->avps[slot].type != type) {
-        rt_log(RT_LOG_ERROR, "%s: no %s AVP in slot %d of the policy", op, type == SIPC_T_INT ? "int" : "string",
-               slot);
+        rt_log(RT_LOG_ERROR, "%s: no %s AVP in slot %d of the policy", op,
+               type == SIPC_T_INT ? "int" : "string", slot);
         return NULL;
     }
     if (!m->avps && !(m->avps = su_zalloc(m->home, (isize_t)(d->navps * sizeof *m->avps)))) {

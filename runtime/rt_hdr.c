@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <sofia-sip/msg_mclass.h>
+#include <sofia-sip/sip_header.h>
 #include <sofia-sip/su_string.h>
 
 #include "rt_internal.h"
@@ -31,11 +32,14 @@ static int is_token(const char *s, size_t n)
     return 1;
 }
 
-int rt_hdr_lookup(sipc_msg *m, const char *name, size_t len, msg_header_t ***hh, int *unknown)
+int rt_hdr_lookup(sipc_msg *m, const char *name, size_t len, msg_header_t ***hh, int *unknown,
+                  msg_hclass_t **hc)
 {
     char buf[128];
     *hh = NULL;
     *unknown = 1;
+    if (hc)
+        *hc = sip_unknown_class;
     if (!is_token(name, len))
         return -1;
     if (len >= sizeof buf || !m->msg || !m->sip)
@@ -48,6 +52,8 @@ int rt_hdr_lookup(sipc_msg *m, const char *name, size_t len, msg_header_t ***hh,
         return 0;
     *hh = (msg_header_t **)((char *)m->sip + hr->hr_offset);
     *unknown = 0;
+    if (hc)
+        *hc = hr->hr_class;
     return 0;
 }
 

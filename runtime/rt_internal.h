@@ -160,11 +160,13 @@ const char *rt_self_hostport(sipc_msg *m);
 /*
  * Find headers named `name` (case-insensitive; compact forms of known
  * headers accepted).  For a header sofia knows, *hh points at the slot of
- * its list in the sip_t and *unknown is 0; for any other name, *hh is NULL
- * and *unknown is 1: walk sip->sip_unknown comparing with rt_hdr_unknown_is.
- * -1 if the name is not a valid header name.
+ * its list in the sip_t, *unknown is 0 and *hc (if hc is not NULL) is its
+ * class; for any other name, *hh is NULL, *unknown is 1 and *hc is
+ * sip_unknown_class: walk sip->sip_unknown comparing with
+ * rt_hdr_unknown_is.  -1 if the name is not a valid header name.
  */
-int rt_hdr_lookup(sipc_msg *m, const char *name, size_t len, msg_header_t ***hh, int *unknown);
+int rt_hdr_lookup(sipc_msg *m, const char *name, size_t len, msg_header_t ***hh, int *unknown,
+                  msg_hclass_t **hc);
 /* Does the extension header `u` have the name `name`? */
 int rt_hdr_unknown_is(const sip_unknown_t *u, const char *name, size_t len);
 

@@ -46,7 +46,10 @@ static void set_source(sipc_msg *m)
          * as static strings, so no buffer has to outlive this call. */
         char buf[8];
         const char *p = proto_name(tport_name(m->tport)->tpn_proto, buf, sizeof buf);
-        m->proto = !strcmp(p, "tcp") ? "tcp" : !strcmp(p, "tls") ? "tls" : !strcmp(p, "sctp") ? "sctp" : "udp";
+        m->proto = !strcmp(p, "tcp")    ? "tcp"
+                   : !strcmp(p, "tls")  ? "tls"
+                   : !strcmp(p, "sctp") ? "sctp"
+                                        : "udp";
     } else if (ai && ai->ai_protocol == IPPROTO_TCP) {
         m->proto = "tcp";
     }

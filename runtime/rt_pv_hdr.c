@@ -34,10 +34,11 @@ static const sipc_str *first_header(sipc_msg *m, const char *name, size_t len)
 {
     msg_header_t **hh;
     int unknown;
-    if (!m->sip || rt_hdr_lookup(m, name, len, &hh, &unknown) < 0)
+    if (!m->sip || rt_hdr_lookup(m, name, len, &hh, &unknown, NULL) < 0)
         return &rt_str_empty;
     if (!unknown)
-        return *hh ? rt_str_cview(m, sip_header_as_string(m->home, (sip_header_t const *)*hh)) : &rt_str_empty;
+        return *hh ? rt_str_cview(m, sip_header_as_string(m->home, (sip_header_t const *)*hh))
+                   : &rt_str_empty;
     for (const sip_unknown_t *u = m->sip->sip_unknown; u; u = u->un_next)
         if (rt_hdr_unknown_is(u, name, len))
             return rt_str_cview(m, u->un_value);
@@ -70,7 +71,8 @@ const sipc_str *sipc_pv_ct(sipc_msg *m)
     if (!c)
         return &rt_str_empty;
     if (!c->m_next)
-        return rt_pv_keep(m, RT_PV_ct, rt_str_cview(m, sip_header_as_string(m->home, (sip_header_t const *)c)));
+        return rt_pv_keep(m, RT_PV_ct,
+                          rt_str_cview(m, sip_header_as_string(m->home, (sip_header_t const *)c)));
     char *all = NULL;
     for (; c; c = c->m_next) {
         char *one = sip_header_as_string(m->home, (sip_header_t const *)c);
@@ -116,7 +118,8 @@ const sipc_str *sipc_pv_rb(sipc_msg *m)
     if (RT_PV_CACHED(m, RT_PV_rb))
         return m->pv[RT_PV_rb];
     const sip_payload_t *pl = m->sip ? m->sip->sip_payload : NULL;
-    return rt_pv_keep(m, RT_PV_rb, pl && pl->pl_data ? rt_str_view(m, pl->pl_data, pl->pl_len) : &rt_str_empty);
+    return rt_pv_keep(m, RT_PV_rb,
+                      pl && pl->pl_data ? rt_str_view(m, pl->pl_data, pl->pl_len) : &rt_str_empty);
 }
 
 /* --- credentials -------------------------------------------------------------- */
@@ -126,8 +129,8 @@ static const msg_auth_t *credentials(const sipc_msg *m)
     const sip_t *sip = m->sip;
     if (!sip)
         return NULL;
-    int reg = sip->sip_request &&
-              (sip->sip_request->rq_method == sip_method_register || sip->sip_request->rq_method == sip_method_publish);
+    int reg = sip->sip_request && (sip->sip_request->rq_method == sip_method_register ||
+                                   sip->sip_request->rq_method == sip_method_publish);
     const msg_auth_t *first = reg ? sip->sip_authorization : sip->sip_proxy_authorization;
     const msg_auth_t *other = reg ? sip->sip_proxy_authorization : sip->sip_authorization;
     return first ? first : other;

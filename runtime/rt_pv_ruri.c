@@ -45,8 +45,8 @@ static int uri_text_ok(const sipc_str *v)
 
 static void refuse(sipc_msg *m, const char *what, const sipc_str *v, const char *why)
 {
-    rt_log(RT_LOG_WARN, "%s \"%.*s\" refused: %s (call-id %s)", what, (int)(v->len > 200 ? 200 : v->len), v->s,
-           why, rt_msg_call_id(m->sip));
+    rt_log(RT_LOG_WARN, "%s \"%.*s\" refused: %s (call-id %s)", what, (int)(v->len > 200 ? 200 : v->len),
+           v->s, why, rt_msg_call_id(m->sip));
 }
 
 /* Parse a whole URI from the policy into the home (rt_internal.h). */
@@ -149,7 +149,8 @@ void sipc_pv_set_rU(sipc_msg *m, const sipc_str *v)
 
 void sipc_pv_set_rd(sipc_msg *m, const sipc_str *v)
 {
-    if (v->len == 0 || !uri_text_ok(v) || memchr(v->s, '@', (size_t)v->len) || memchr(v->s, ';', (size_t)v->len)) {
+    if (v->len == 0 || !uri_text_ok(v) || memchr(v->s, '@', (size_t)v->len) ||
+        memchr(v->s, ';', (size_t)v->len)) {
         refuse(m, "$rd", v, "not a host");
         return;
     }
@@ -164,7 +165,8 @@ void sipc_pv_set_rd(sipc_msg *m, const sipc_str *v)
 void sipc_pv_set_rp(sipc_msg *m, sipc_int v)
 {
     if (v < 0 || v > 65535) {
-        rt_log(RT_LOG_WARN, "$rp = %lld refused: not a port 0..65535 (call-id %s)", v, rt_msg_call_id(m->sip));
+        rt_log(RT_LOG_WARN, "$rp = %lld refused: not a port 0..65535 (call-id %s)", v,
+               rt_msg_call_id(m->sip));
         return;
     }
     url_t *u = ruri_copy(m, "$rp");

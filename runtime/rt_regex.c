@@ -18,8 +18,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rt_internal.h"
+#include "sipsyntax.h"
 
 struct RtRegexSet {
     unsigned n;
@@ -34,6 +36,14 @@ RtRegexSet *rt_regex_compile(const char *const *pats, unsigned n, char *err, siz
         return NULL;
     }
     for (unsigned i = 0; i < n; i++) {
+        /* A policy.so need not come from sipc: guard regcomp's blow-up here too. */
+        const char *cost_why = "missing";
+        if (!pats[i] || sipsyntax_regex_cost(pats[i], (int)strlen(pats[i]), &cost_why, NULL) < 0) {
+            snprintf(err, errlen, "regular expression %u is refused: %s", i, cost_why);
+            rs->n = i;
+            rt_regex_free(rs);
+            return NULL;
+        }
         int rc = regcomp(&rs->re[i], pats[i], REG_EXTENDED | REG_NOSUB);
         if (rc != 0) {
             char why[256];

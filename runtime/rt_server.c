@@ -5,8 +5,9 @@
  * The agent runs in proxy mode (NTATAG_UA(0)) with no default leg, so nta
  * hands every request that matches no transaction to on_message(), the
  * stateless path: build a sipc_msg, run the policy's main request route
- * (with ret NULL: an entry route returns no value), release.  Whatever the policy did (a stateless reply, a stateless forward)
- * holds its own reference, so the request is always released here.
+ * (with ret NULL: an entry route returns no value), release.  Whatever the
+ * policy did (a stateless reply, a stateless forward) holds its own
+ * reference, so the request is always released here.
  *
  * Responses that reach on_message() answer requests we forwarded
  * statelessly.  They are relayed per Via (RFC 3261 section 16.11 and 18.2.2):

@@ -34,8 +34,7 @@ static int is_udp(const char *addr)
     return strncmp(addr, "udp:", 4) == 0;
 }
 
-int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int keep_level, char *err,
-                             size_t errlen)
+int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int keep_level, char *err, size_t errlen)
 {
     const sipc_policy_desc *d = rt_policy_desc(p);
     const char *src = d->source_name ? d->source_name : "policy";

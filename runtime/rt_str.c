@@ -60,8 +60,9 @@ char *rt_str_dup(sipc_msg *m, const sipc_str *v)
 
 const sipc_str *rt_pv_keep(sipc_msg *m, int slot, const sipc_str *v)
 {
-    /* The empty string is not cached when it stands for a failure, so a
-     * later read tries again; caching a real "" is harmless either way. */
+    /* The shared "" (a missing header, or an allocation failure) is not
+     * cached: computing it again costs nothing, and after a failure the
+     * next read gets another chance. */
     if (v != &rt_str_empty)
         m->pv[slot] = v;
     return v;

@@ -15,12 +15,15 @@
  * Next hop, first that applies:
  *   1. the `uri` argument (the request URI is not changed);
  *   2. $du (set by the policy, or by loose_route());
- *   3. the top Route, unless it is ours (16.6 step 7 and 16.12; a Route of
- *      ours means the policy forgot loose_route(), and following it would
- *      send the request back to us);
+ *   3. the top Route, when it is a loose router (`;lr`) other than us
+ *      (16.6 step 7 and 16.12: a pre-loaded route, or loose_route() not
+ *      called); a Route of ours means the policy forgot loose_route(), and
+ *      following it would send the request back to us;
  *   4. the request URI.
- * A strict next hop (a Route without ;lr) is sent to as is; loose_route()
- * performs the request-URI swap of 16.6 step 6 when it finds one.
+ * A strict top Route (no `;lr`) is not a next hop by itself: either
+ * loose_route() already swapped it into the request URI (16.6 step 6), or
+ * the Routes are the remainder of a strict route set, whose next hop is
+ * the request URI.
  *
  * nta resolves the target (RFC 3263), pushes our Via with a branch hashed
  * from the request (so a retransmission is forwarded with the same branch)
@@ -57,11 +60,12 @@ static const char *next_hop(sipc_msg *m, const sipc_str *uri, int *bad)
     if (m->du)
         return rt_str_dup(m, m->du);
     const sip_route_t *r = m->sip->sip_route;
-    if (r) {
+    if (r && url_has_param(r->r_url, "lr")) {
         if (!rt_url_is_self(m, r->r_url))
             return url_as_string(m->home, r->r_url);
-        rt_log(RT_LOG_DEBUG, "forward: top Route is ours (call loose_route() first); going by the request URI "
-                             "(call-id %s)",
+        rt_log(RT_LOG_DEBUG,
+               "forward: top Route is ours (call loose_route() first); going by the request URI "
+               "(call-id %s)",
                rt_msg_call_id(m->sip));
     }
     return NULL;
@@ -75,7 +79,8 @@ int sipc_forward(sipc_msg *m, const sipc_str *uri)
     if (!sip || !sip->sip_request)
         return 0;
     is_ack = sip->sip_request->rq_method == sip_method_ack;
-    if (m->mf_state < 0 || (m->mf_state == 0 && sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0)) {
+    if (m->mf_state < 0 ||
+        (m->mf_state == 0 && sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0)) {
         /* Section 16.3 step 2; an ACK gets no reply, it just stops here. */
         rt_log(RT_LOG_DEBUG, "forward: Max-Forwards is 0 (call-id %s)%s", rt_msg_call_id(sip),
                is_ack ? ", ACK dropped" : ", replying 483");
@@ -107,8 +112,8 @@ int sipc_forward(sipc_msg *m, const sipc_str *uri)
     }
     /* Non-NULL (an orq still resolving, or NONE once sent): nta owns `copy`.
      * The stateless orq frees itself; it is never ours to destroy. */
-    if (!nta_outgoing_mcreate(m->agent, NULL, NULL, hop ? URL_STRING_MAKE(hop) : NULL, copy, NTATAG_STATELESS(1),
-                              TAG_END())) {
+    if (!nta_outgoing_mcreate(m->agent, NULL, NULL, hop ? URL_STRING_MAKE(hop) : NULL, copy,
+                              NTATAG_STATELESS(1), TAG_END())) {
         rt_log(RT_LOG_WARN, "forward: cannot send toward %s (call-id %s)", hop ? hop : "the request URI",
                rt_msg_call_id(sip));
         msg_destroy(copy);

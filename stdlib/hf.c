@@ -22,7 +22,7 @@ int sipc_is_present_hf(sipc_msg *m, const sipc_str *name)
 {
     msg_header_t **hh;
     int unknown;
-    if (!m->sip || rt_hdr_lookup(m, name->s, (size_t)name->len, &hh, &unknown) < 0)
+    if (!m->sip || rt_hdr_lookup(m, name->s, (size_t)name->len, &hh, &unknown, NULL) < 0)
         return 0;
     if (!unknown)
         return *hh != NULL;
@@ -34,10 +34,13 @@ int sipc_is_present_hf(sipc_msg *m, const sipc_str *name)
 
 /*
  * append_hf("X-Foo: bar"): parse the line as a header and add it; a known
- * header becomes its typed object (a Route line is a Route).  One trailing
- * CRLF (or LF) is allowed, as Kamailio scripts write "...\r\n"; any other
- * line break, a NUL, or a line that is not "Name: value" is refused with a
- * warning (false), so a policy string can never inject a second header.
+ * header becomes its typed object (a Route line is a Route) and follows its
+ * class's rule: appended after those of its name, or on top for Via and
+ * Record-Route, or replacing the old one for a header that occurs once
+ * (Max-Forwards, Call-ID...).  One trailing CRLF (or LF) is allowed, as
+ * Kamailio scripts write "...\r\n"; any other line break, a NUL, or a line
+ * that is not "Name: value" is refused with a warning (false), so a policy
+ * string can never inject a second header.
  */
 int sipc_append_hf(sipc_msg *m, const sipc_str *line)
 {
@@ -54,21 +57,30 @@ int sipc_append_hf(sipc_msg *m, const sipc_str *line)
     while (namelen > 0 && (line->s[namelen - 1] == ' ' || line->s[namelen - 1] == '\t'))
         namelen--;
     msg_header_t **hh;
+    msg_hclass_t *hc = NULL;
     int unknown;
     const char *why = NULL;
     if (memchr(line->s, '\r', n) || memchr(line->s, '\n', n) || memchr(line->s, '\0', n))
         why = "a header is one line";
-    else if (!colon || rt_hdr_lookup(m, line->s, namelen, &hh, &unknown) < 0)
+    else if (!colon || rt_hdr_lookup(m, line->s, namelen, &hh, &unknown, &hc) < 0)
         why = "not \"Name: value\"";
     if (why) {
-        rt_log(RT_LOG_WARN, "append_hf(\"%.*s\") refused: %s (call-id %s)", (int)(n > 200 ? 200 : n), line->s, why,
-               rt_msg_call_id(sip));
+        rt_log(RT_LOG_WARN, "append_hf(\"%.*s\") refused: %s (call-id %s)", (int)(n > 200 ? 200 : n), line->s,
+               why, rt_msg_call_id(sip));
         return 0;
     }
-    char *z = su_strndup(m->home, line->s, (isize_t)n);
-    if (!z || sip_add_tl(m->msg, sip, SIPTAG_HEADER_STR(z), TAG_END()) < 0) {
-        rt_log(RT_LOG_WARN, "append_hf(\"%.*s\"): sofia-sip cannot add it (call-id %s)", (int)(n > 200 ? 200 : n),
-               line->s, rt_msg_call_id(sip));
+    /* A known header is made from its value, an extension header from the
+     * whole line.  sip_add_make() puts it before the blank line that ends
+     * the headers (adding a parsed header line to a received message would
+     * put it after the body). */
+    const char *value = colon + 1;
+    while (value < line->s + n && (*value == ' ' || *value == '\t'))
+        value++;
+    char *z = unknown ? su_strndup(m->home, line->s, (isize_t)n)
+                      : su_strndup(m->home, value, (isize_t)(line->s + n - value));
+    if (!z || sip_add_make(m->msg, sip, hc, z) < 0) {
+        rt_log(RT_LOG_WARN, "append_hf(\"%.*s\"): sofia-sip cannot parse it (call-id %s)",
+               (int)(n > 200 ? 200 : n), line->s, rt_msg_call_id(sip));
         return 0;
     }
     rt_msg_changed(m);
@@ -80,7 +92,7 @@ int sipc_remove_hf(sipc_msg *m, const sipc_str *name)
 {
     msg_header_t **hh;
     int unknown, removed = 0;
-    if (!m->sip || rt_hdr_lookup(m, name->s, (size_t)name->len, &hh, &unknown) < 0)
+    if (!m->sip || rt_hdr_lookup(m, name->s, (size_t)name->len, &hh, &unknown, NULL) < 0)
         return 0;
     if (!unknown) {
         for (msg_header_t *h; (h = *hh);) {

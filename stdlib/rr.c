@@ -44,7 +44,7 @@ int sipc_record_route(sipc_msg *m)
     }
     const char *hp = rt_self_hostport(m);
     const char *tp = m->proto && strcmp(m->proto, "udp") ? m->proto : NULL;
-    char *rr = !hp ? NULL
+    char *rr = !hp  ? NULL
                : tp ? su_sprintf(m->home, "<sip:%s;transport=%s;lr>", hp, tp)
                     : su_sprintf(m->home, "<sip:%s;lr>", hp);
     if (!rr || sip_add_make(m->msg, sip, sip_record_route_class, rr) < 0) {

@@ -180,13 +180,18 @@ free_udp_port() {
 # sipd_start NAME POLICY [SIPD-ARGS...]: start sipd on POLICY (.sipc or .so)
 # in the background, logging to $TMP/NAME.sipd.log, and wait until its ready
 # file names the address it listens on.  Sets SIPD_PID, SIPD_PORT, SIPD_LOG.
+# sipd gets `-d -l $(sipd_listen)` first, unless SIPD_DEFAULTS=0 (to test a
+# policy's own listen and log_level settings).
 sipd_start() {
     name=$1 policy=$2
     shift 2
     SIPD_LOG=$TMP/$name.sipd.log
     ready=$TMP/$name.ready
     rm -f "$ready"
-    "$B/sipd" -d -l "$(sipd_listen)" --ready-file "$ready" "$@" "$policy" >"$SIPD_LOG" 2>&1 &
+    if [ "${SIPD_DEFAULTS:-1}" = 1 ]; then
+        set -- -d -l "$(sipd_listen)" "$@"
+    fi
+    "$B/sipd" --ready-file "$ready" "$@" "$policy" >"$SIPD_LOG" 2>&1 &
     SIPD_PID=$!
     started "$SIPD_PID"
 
@@ -295,4 +300,57 @@ sipp_count() {
         { name = $1; gsub(/^ +| +$/, "", name) }
         name == label { v = $3; gsub(/ /, "", v) }
         END { print v }' "$1"
+}
+
+# sipp_uas_start NAME SCENARIO: start a sipp UAS that runs SCENARIO for one
+# call, on a free UDP port of 127.0.0.1, in the background (bounded in
+# time), and wait until it has bound its port.  Sets UAS_PID and UAS_PORT;
+# sipp_uas_wait checks how it ended.
+sipp_uas_start() {
+    need_prog sipp sip-tester
+    UAS_OUT=$TMP/$1.uas
+    UAS_PORT=$(free_udp_port)
+    timeout -k 5 60 sipp -sf "$2" -m 1 -i 127.0.0.1 -p "$UAS_PORT" -nostdin \
+        -timeout 30s -timeout_error -trace_screen -screen_file "$UAS_OUT.screen" \
+        -trace_err -error_file "$UAS_OUT.errors" >"$UAS_OUT.log" 2>&1 &
+    UAS_PID=$!
+    started "$UAS_PID"
+    hex=$(printf ':%04X$' "$UAS_PORT")
+    n=100
+    until awk '{ print $2 }' /proc/net/udp 2>/dev/null | grep -qi "$hex"; do
+        if ! alive "$UAS_PID" || [ "$n" -le 0 ]; then
+            show_log "$UAS_OUT.log"
+            fail "sipp UAS $1 did not start listening on 127.0.0.1:$UAS_PORT"
+        fi
+        n=$((n - 1))
+        sleep 0.1
+    done
+    note "sipp UAS $1 pid $UAS_PID on 127.0.0.1:$UAS_PORT"
+}
+
+# sipp_uas_wait NAME: wait (bounded) for the UAS of sipp_uas_start to end;
+# require exit status 0 and its one call successful.
+sipp_uas_wait() {
+    if ! wait_exit "$UAS_PID" 40; then
+        kill -TERM "$UAS_PID" 2>/dev/null
+    fi
+    wait "$UAS_PID"
+    rc=$?
+    reaped "$UAS_PID"
+    ok=$(sipp_count "$UAS_OUT.screen" "Successful call")
+    if [ "$rc" -ne 0 ] || [ "$ok" != 1 ]; then
+        [ -s "$UAS_OUT.errors" ] && show_log "$UAS_OUT.errors"
+        [ -s "$UAS_OUT.screen" ] && show_log "$UAS_OUT.screen"
+        show_log "$SIPD_LOG"
+        fail "sipp UAS $1: exit status $rc, successful calls ${ok:-?} of 1"
+    fi
+    note "sipp UAS $1: its call was successful"
+}
+
+# log_has FILE TEXT: fail unless FILE has a line containing TEXT (fixed string).
+log_has() {
+    grep -Fq -- "$2" "$1" || {
+        show_log "$1"
+        fail "no line with \"$2\" in $1"
+    }
 }

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * missing_builtin_policy.c - a well-formed ABI version 2 policy that calls
+ * library functions today's sipd does not provide: t_relay() and, when
+ * built with -DALSO_LOOKUP, lookup() as well.  tests/e2e/test_policy_load.sh
+ * checks that sipd refuses it at load time, with exit status 1 and the
+ * message "this sipd does not provide t_relay() yet" (naming lookup() too
+ * through libtcc, which reports every missing symbol), both as a .so and as
+ * C compiled by libtcc; never a crash, never a failure at the first call.
+ */
+#ifndef SIPC_ABI_H /* libtcc gets the header text prepended, as emitted code does */
+#include "sipc/abi.h"
+#endif
+
+static int route_main(sipc_msg *m, void *ret)
+{
+    (void)ret;
+    if (!sipc_t_relay(m, 0))
+        sipc_sl_send_reply(m, 500, &(sipc_str){"Relay Failed", 12});
+#ifdef ALSO_LOOKUP
+    sipc_lookup(m, &(sipc_str){"location", 8}, 0);
+#endif
+    return SIPC_EXIT;
+}
+
+static const sipc_route_desc routes[] = {
+    {SIPC_RK_REQUEST, "", route_main},
+};
+
+const sipc_policy_desc sipc_policy = {
+    .magic = SIPC_POLICY_MAGIC,
+    .abi_version = SIPC_ABI_VERSION,
+    .source_name = "tests/data/missing_builtin_policy.c",
+    .source_hash = "0000000000000000",
+    .nroutes = sizeof routes / sizeof routes[0],
+    .routes = routes,
+};

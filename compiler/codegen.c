@@ -551,6 +551,7 @@ static void emit_route(Gen *g, const Route *r)
     }
     if (decls)
         emit(g, "\n");
+    emit(g, "    sipc_enter(m, %d);\n", r->index);
     emit_block(g, r->body, 1);
     emit(g, "    return SIPC_CONTINUE;\n}\n");
 }

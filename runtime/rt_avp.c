@@ -51,12 +51,20 @@ const sipc_str *sipc_avp_get_str(sipc_msg *m, int slot)
     return a && a->set && a->s ? a->s : &rt_str_empty;
 }
 
+/* The declared name of AVP `slot`, for the transcript. */
+static const char *avp_name(const sipc_msg *m, int slot)
+{
+    const sipc_policy_desc *d = m->policy ? rt_policy_desc(m->policy) : NULL;
+    return d && slot >= 0 && (unsigned)slot < d->navps ? d->avps[slot].name : "?";
+}
+
 void sipc_avp_set_int(sipc_msg *m, int slot, sipc_int v)
 {
     RtAvpVal *a = slot_of(m, slot, SIPC_T_INT, "avp_set_int");
     if (a) {
         a->i = v;
         a->set = 1;
+        rt_trace(m, "set $avp(%s) = %lld", avp_name(m, slot), v);
     }
 }
 
@@ -69,4 +77,6 @@ void sipc_avp_set_str(sipc_msg *m, int slot, const sipc_str *v)
         return;
     a->s = v ? rt_str_view(m, v->s, (size_t)v->len) : &rt_str_empty;
     a->set = 1;
+    if (m->rec)
+        rt_trace(m, "set $avp(%s) = %s", avp_name(m, slot), rt_rec_quote(m, a->s));
 }

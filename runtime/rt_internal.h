@@ -25,6 +25,7 @@
 #define SIPC_RT_INTERNAL_H
 
 #include <regex.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 #include <sofia-sip/msg.h>
@@ -71,9 +72,15 @@ typedef struct RtAvpVal {
     const sipc_str *s;
 } RtAvpVal;
 
-/* What every message of one server shares; owned by the server. */
+typedef struct RtRec RtRec;
+
+/* What every message of one server shares; owned by the server (or by the
+ * offline test environment, rt_test.c). */
 typedef struct RtMsgEnv {
-    nta_agent_t *agent;
+    nta_agent_t *agent;     /* NULL offline */
+    RtRec *rec;             /* offline: the transcript; NULL in sipd */
+    const char *local_proto, *local_host, *local_port; /* offline: our address */
+    const char *orig_text;  /* offline: the request as received, for relay diffs */
     const RtPolicy *policy; /* regexes, AVP table, var_size; may be NULL */
     void *varbuf;           /* scratch for $vars, zeroed per message */
     size_t varbuf_size;
@@ -81,7 +88,9 @@ typedef struct RtMsgEnv {
 
 struct sipc_msg {
     nta_agent_t *agent;
+    const RtMsgEnv *env;
     const RtPolicy *policy; /* NULL outside a policy run (response relay) */
+    RtRec *rec;             /* from env: record decisions (offline tests) */
     msg_t *msg;             /* the request; the context owns one reference */
     sip_t *sip;             /* its parsed headers */
     su_home_t *home;        /* per-message values: msg_home(msg) */
@@ -124,6 +133,40 @@ void rt_msg_changed(sipc_msg *m);
 const char *rt_msg_source(const sipc_msg *m, char *buf, size_t n);
 /* The Call-ID for log lines, "-" when absent; never NULL. */
 const char *rt_msg_call_id(const sip_t *sip);
+
+/* --- rt_dispatch.c: the policy meets a message -------------------------------- */
+
+/* Run the main request route on a request; takes over `msg`. */
+void rt_dispatch_request(const RtMsgEnv *env, sipc_route_fn route, msg_t *msg, sip_t *sip);
+/* Run the main onreply_route (if any) on a reply to a stateless relay;
+ * `msg` stays the caller's.  1 if the reply is to be relayed, 0 if the
+ * policy dropped it. */
+int rt_dispatch_reply(const RtMsgEnv *env, sipc_route_fn onreply, msg_t *msg, sip_t *sip);
+
+/* --- rt_rec.c: the transcript of offline tests ------------------------------ */
+
+RtRec *rt_rec_new(void);
+void rt_rec_free(RtRec *rec);
+const char *rt_rec_text(const RtRec *rec);
+void rt_rec_clear(RtRec *rec);
+void rt_rec_line(RtRec *rec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rt_rec_vline(RtRec *rec, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* One transcript line about m's message, when recording; nothing in sipd. */
+void rt_trace(const sipc_msg *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* v as a quoted, escaped one-line string, in the message home. */
+const char *rt_rec_quote(sipc_msg *m, const sipc_str *v);
+/* Counts a relay of this case: its number, from 1. */
+int rt_rec_add_relay(RtRec *rec);
+int rt_rec_relays(const RtRec *rec);
+
+/* --- rt_out.c: everything that leaves the server ----------------------------- */
+
+/* A stateless reply to m's request, `to` its To header (with our tag) or
+ * NULL; through nta, or into the transcript.  0, or -1 (logged). */
+int rt_out_reply(sipc_msg *m, int code, const char *reason, sip_to_t *to);
+/* Relay `copy` (taken over) statelessly toward `hop` (NULL: by the request
+ * URI); through nta, or into the transcript.  0, or -1 (logged). */
+int rt_out_relay(sipc_msg *m, msg_t *copy, const char *hop);
 
 /* --- rt_str.c: sipc_str values for the policy ------------------------------ */
 

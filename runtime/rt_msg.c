@@ -50,6 +50,8 @@ static void set_source(sipc_msg *m)
                    : !strcmp(p, "tls")  ? "tls"
                    : !strcmp(p, "sctp") ? "sctp"
                                         : "udp";
+    } else if (m->env && m->env->local_proto) {
+        m->proto = m->env->local_proto; /* offline: the case says */
     } else if (ai && ai->ai_protocol == IPPROTO_TCP) {
         m->proto = "tcp";
     }
@@ -73,6 +75,8 @@ void rt_msg_init(sipc_msg *m, const RtMsgEnv *env, msg_t *msg, sip_t *sip)
     m->sip = sip;
     m->home = msg_home(msg);
     if (env) {
+        m->env = env;
+        m->rec = env->rec;
         m->agent = env->agent;
         m->policy = env->policy;
         m->varbuf = env->varbuf;

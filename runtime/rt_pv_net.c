@@ -31,6 +31,11 @@ sipc_int sipc_pv_sp(sipc_msg *m)
 static void local_addr(const sipc_msg *m, const char **host, const char **port)
 {
     *host = *port = NULL;
+    if (m->env && m->env->local_host) { /* offline: the case's local address */
+        *host = m->env->local_host;
+        *port = m->env->local_port;
+        return;
+    }
     if (m->tport) {
         const tp_name_t *tpn = tport_name(m->tport);
         *host = tpn->tpn_host;

@@ -124,8 +124,16 @@ const sipc_str *sipc_pv_du(sipc_msg *m)
 
 /* --- setters ---------------------------------------------------------------- */
 
+/* "set $ru = "...": what the policy wrote, in the transcript of tests. */
+static void trace_set(sipc_msg *m, const char *pv, const sipc_str *v)
+{
+    if (m->rec)
+        rt_trace(m, "set %s = %s", pv, rt_rec_quote(m, v));
+}
+
 void sipc_pv_set_ru(sipc_msg *m, const sipc_str *v)
 {
+    trace_set(m, "$ru", v);
     if (!ruri(m))
         return;
     url_t *u = rt_parse_uri(m, "$ru", v, 1);
@@ -136,6 +144,7 @@ void sipc_pv_set_ru(sipc_msg *m, const sipc_str *v)
 /* "" removes the user part ("sip:example.com"). */
 void sipc_pv_set_rU(sipc_msg *m, const sipc_str *v)
 {
+    trace_set(m, "$rU", v);
     if (!uri_text_ok(v)) {
         refuse(m, "$rU", v, "a URI has no spaces or control characters");
         return;
@@ -149,6 +158,7 @@ void sipc_pv_set_rU(sipc_msg *m, const sipc_str *v)
 
 void sipc_pv_set_rd(sipc_msg *m, const sipc_str *v)
 {
+    trace_set(m, "$rd", v);
     if (v->len == 0 || !uri_text_ok(v) || memchr(v->s, '@', (size_t)v->len) ||
         memchr(v->s, ';', (size_t)v->len)) {
         refuse(m, "$rd", v, "not a host");
@@ -164,6 +174,7 @@ void sipc_pv_set_rd(sipc_msg *m, const sipc_str *v)
 /* 0 removes the port (the scheme's default applies). */
 void sipc_pv_set_rp(sipc_msg *m, sipc_int v)
 {
+    rt_trace(m, "set $rp = %lld", v);
     if (v < 0 || v > 65535) {
         rt_log(RT_LOG_WARN, "$rp = %lld refused: not a port 0..65535 (call-id %s)", v,
                rt_msg_call_id(m->sip));
@@ -179,6 +190,7 @@ void sipc_pv_set_rp(sipc_msg *m, sipc_int v)
 /* "" clears $du: forward() then goes by Route or the request URI again. */
 void sipc_pv_set_du(sipc_msg *m, const sipc_str *v)
 {
+    trace_set(m, "$du", v);
     if (v->len == 0) {
         m->du = NULL;
         return;

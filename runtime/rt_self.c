@@ -39,6 +39,9 @@ int rt_url_is_self(const sipc_msg *m, const url_t *url)
             if (v->v_host && su_casematch(url->url_host, v->v_host) &&
                 port_eq(url->url_port, udef, v->v_port, via_default_port(v)))
                 return 1;
+    if (m->env && m->env->local_host && su_casematch(url->url_host, m->env->local_host) &&
+        port_eq(url->url_port, udef, m->env->local_port, "5060"))
+        return 1; /* offline: the case's local address */
     if (m->tport) {
         const tp_name_t *tpn = tport_name(m->tport);
         if (tpn && tpn->tpn_host && su_casematch(url->url_host, tpn->tpn_host) &&
@@ -52,6 +55,11 @@ int rt_url_is_self(const sipc_msg *m, const url_t *url)
  * listen address; a wildcard listen has the host's first address there). */
 const char *rt_self_hostport(sipc_msg *m)
 {
+    if (m->env && m->env->local_host) {
+        const char *h = m->env->local_host;
+        int v6 = strchr(h, ':') != NULL;
+        return su_sprintf(m->home, "%s%s%s:%s", v6 ? "[" : "", h, v6 ? "]" : "", m->env->local_port);
+    }
     const sip_contact_t *c = m->agent ? nta_agent_contact(m->agent) : NULL;
     const url_t *u = c ? c->m_url : NULL;
     if (!u || !u->url_host)

@@ -10,7 +10,8 @@
  * reference, so the request is always released here.
  *
  * Responses that reach on_message() answer requests we forwarded
- * statelessly.  They are relayed per Via (RFC 3261 section 16.11 and 18.2.2):
+ * statelessly.  The policy's main onreply_route (if any) sees each first
+ * and may drop it.  They are relayed per Via (RFC 3261 section 16.11 and 18.2.2):
  * the top Via must be ours; nta_msg_tsend() pops it and sends to the next.
  *
  * Ownership: RtServer is a sofia home (su_home_new) holding the root, the
@@ -38,6 +39,7 @@ struct RtServer {
     nta_agent_t *agent;
     RtPolicy *policy;
     sipc_route_fn main_route;
+    sipc_route_fn onreply_route; /* the main one, for every reply; or NULL */
     RtMsgEnv env; /* what each message context borrows: agent, policy, $var buffer */
     char bound[128]; /* "udp:127.0.0.1:5060" */
 };
@@ -180,6 +182,9 @@ static void relay_response(RtServer *srv, msg_t *msg, sip_t *sip)
     } else if (!sip->sip_via->v_next) {
         outcome = "dropped: no Via left to relay to";
         msg_destroy(msg);
+    } else if (!rt_dispatch_reply(&srv->env, srv->onreply_route, msg, sip)) {
+        outcome = "dropped by the policy's onreply_route";
+        msg_destroy(msg);
     } else if (nta_msg_tsend(srv->agent, msg, NULL, TAG_END()) < 0) {
         outcome = "dropped: relay failed";
     }
@@ -193,34 +198,12 @@ static void relay_response(RtServer *srv, msg_t *msg, sip_t *sip)
 
 /* --- requests --------------------------------------------------------------- */
 
-static void run_request(RtServer *srv, msg_t *msg, sip_t *sip)
-{
-    sipc_msg m;
-    rt_msg_init(&m, &srv->env, msg, sip);
-    int rc = srv->main_route(&m, NULL); /* entry routes return no value */
-
-    if (rt_log_enabled(RT_LOG_DEBUG)) {
-        char what[64];
-        if (m.done & RT_MSG_REPLIED)
-            snprintf(what, sizeof what, "replied %d%s", m.reply_code,
-                     m.done & RT_MSG_FORWARDED ? ", forwarded" : "");
-        else if (m.done & RT_MSG_FORWARDED)
-            snprintf(what, sizeof what, "forwarded");
-        else
-            snprintf(what, sizeof what, "%s", rc == SIPC_DROP ? "dropped" : "no reply");
-        char src[SU_ADDRSIZE + 16];
-        rt_log(RT_LOG_DEBUG, "%s from %s call-id %s: %s", m.rm.s, rt_msg_source(&m, src, sizeof src),
-               rt_msg_call_id(sip), what);
-    }
-    rt_msg_release(&m);
-}
-
 /* nta's message callback: takes over `msg` in every case. */
 static int on_message(RtServer *srv, nta_agent_t *agent, msg_t *msg, sip_t *sip)
 {
     (void)agent;
     if (sip && sip->sip_request)
-        run_request(srv, msg, sip);
+        rt_dispatch_request(&srv->env, srv->main_route, msg, sip);
     else if (sip && sip->sip_status)
         relay_response(srv, msg, sip);
     else
@@ -257,6 +240,7 @@ RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size
     }
     srv->policy = policy;
     srv->main_route = rt_policy_route(policy, SIPC_RK_REQUEST, "");
+    srv->onreply_route = rt_policy_route(policy, SIPC_RK_ONREPLY, "");
     srv->root = su_root_create(NULL);
     if (!srv->root) {
         snprintf(err, errlen, "cannot create the event loop");

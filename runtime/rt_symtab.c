@@ -47,6 +47,7 @@ const HostSym rt_host_syms[] = {
 #define PVAR(name, type, access, kinds, arg, getter, setter) HOST_FN(getter) HOST_FN(setter)
 #include "pvars.def"
 #undef PVAR
+    HOST_FN(sipc_enter)
     HOST_FN(sipc_str_eq)
     HOST_FN(sipc_str_cat)
     HOST_FN(sipc_str_int)

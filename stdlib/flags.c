@@ -17,11 +17,47 @@ static uint64_t bit(int flag)
     return flag >= 0 && flag < RT_MAX_FLAGS ? (uint64_t)1 << flag : 0;
 }
 
-/* clang-format off */
-void sipc_setflag(sipc_msg *m, int flag)    { m->flags |= bit(flag); }
-void sipc_resetflag(sipc_msg *m, int flag)  { m->flags &= ~bit(flag); }
-int sipc_isflagset(sipc_msg *m, int flag)   { return (m->flags & bit(flag)) != 0; }
-void sipc_setbflag(sipc_msg *m, int flag)   { m->bflags |= bit(flag); }
-void sipc_resetbflag(sipc_msg *m, int flag) { m->bflags &= ~bit(flag); }
-int sipc_isbflagset(sipc_msg *m, int flag)  { return (m->bflags & bit(flag)) != 0; }
-/* clang-format on */
+/* "flag NAT set": the transcript line of tests, by declared name. */
+static void trace_flag(const sipc_msg *m, int branch, int flag, const char *what)
+{
+    if (!m->rec)
+        return;
+    const sipc_policy_desc *d = m->policy ? rt_policy_desc(m->policy) : NULL;
+    unsigned n = d ? (branch ? d->nbflags : d->nflags) : 0;
+    const char *name = flag >= 0 && (unsigned)flag < n ? (branch ? d->bflags : d->flags)[flag] : "?";
+    rt_trace(m, "%s %s %s", branch ? "bflag" : "flag", name, what);
+}
+
+void sipc_setflag(sipc_msg *m, int flag)
+{
+    m->flags |= bit(flag);
+    trace_flag(m, 0, flag, "set");
+}
+
+void sipc_resetflag(sipc_msg *m, int flag)
+{
+    m->flags &= ~bit(flag);
+    trace_flag(m, 0, flag, "reset");
+}
+
+int sipc_isflagset(sipc_msg *m, int flag)
+{
+    return (m->flags & bit(flag)) != 0;
+}
+
+void sipc_setbflag(sipc_msg *m, int flag)
+{
+    m->bflags |= bit(flag);
+    trace_flag(m, 1, flag, "set");
+}
+
+void sipc_resetbflag(sipc_msg *m, int flag)
+{
+    m->bflags &= ~bit(flag);
+    trace_flag(m, 1, flag, "reset");
+}
+
+int sipc_isbflagset(sipc_msg *m, int flag)
+{
+    return (m->bflags & bit(flag)) != 0;
+}

@@ -110,15 +110,8 @@ int sipc_forward(sipc_msg *m, const sipc_str *uri)
         msg_destroy(copy);
         return 0;
     }
-    /* Non-NULL (an orq still resolving, or NONE once sent): nta owns `copy`.
-     * The stateless orq frees itself; it is never ours to destroy. */
-    if (!nta_outgoing_mcreate(m->agent, NULL, NULL, hop ? URL_STRING_MAKE(hop) : NULL, copy,
-                              NTATAG_STATELESS(1), TAG_END())) {
-        rt_log(RT_LOG_WARN, "forward: cannot send toward %s (call-id %s)", hop ? hop : "the request URI",
-               rt_msg_call_id(sip));
-        msg_destroy(copy);
+    if (rt_out_relay(m, copy, hop) < 0)
         return 0;
-    }
     if (hop)
         rt_log(RT_LOG_DEBUG, "forward: next hop %s (call-id %s)", hop, rt_msg_call_id(sip));
     m->done |= RT_MSG_FORWARDED;

@@ -68,14 +68,8 @@ int rt_sl_reply(sipc_msg *m, int code, const char *reason)
         if (to && sip_to_tag(m->home, to, tag) < 0)
             to = NULL;
     }
-    /* nta_msg_treply takes over the reference it is given. */
-    if (nta_msg_treply(m->agent, msg_ref_create(m->msg), code, reason, TAG_IF(to, SIPTAG_TO(to)), TAG_END()) <
-        0) {
-        char src[SU_ADDRSIZE + 16];
-        rt_log(RT_LOG_WARN, "sl_send_reply(%d): cannot send to %s (call-id %s)", code,
-               rt_msg_source(m, src, sizeof src), rt_msg_call_id(sip));
+    if (rt_out_reply(m, code, reason, to) < 0)
         return -1;
-    }
     m->done |= RT_MSG_REPLIED;
     m->reply_code = code;
     return 0;

@@ -27,16 +27,22 @@ static RtLogLevel map_level(int level)
     }
 }
 
+static const char *const level_names[] = {"", "L_ALERT", "L_CRIT", "L_ERR", "L_WARN", "L_NOTICE", "L_INFO", "L_DBG"};
+
 void sipc_xlog(sipc_msg *m, int level, const sipc_str *text)
 {
-    (void)m;
     RtLogLevel l = map_level(level);
-    if (!rt_log_enabled(l))
-        return;
     sipc_int n = text->len;
     if (n > 0 && text->s[n - 1] == '\n')
         n--;
     if (n > 0 && text->s[n - 1] == '\r')
         n--;
+    if (m->rec) { /* every level is recorded, whatever sipd would print */
+        sipc_str line = {text->s, n};
+        rt_trace(m, "log %s %s", level >= SIPC_L_ALERT && level <= SIPC_L_DBG ? level_names[level] : "?",
+                 rt_rec_quote(m, &line));
+    }
+    if (!rt_log_enabled(l))
+        return;
     rt_log(l, "%.*s", (int)(n > 65536 ? 65536 : n), text->s);
 }

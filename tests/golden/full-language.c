@@ -36,6 +36,7 @@ static int route_main(sipc_msg *m, void *ret)
     struct sipc_vars *V = sipc_vars(m);
     (void)ret;
 
+    sipc_enter(m, 0);
 #line 13 "tests/golden/full-language.sipc"
     V->v0 = 0LL;
 #line 14 "tests/golden/full-language.sipc"
@@ -102,6 +103,7 @@ static int route_main(sipc_msg *m, void *ret)
 
 static int route_r_check(sipc_msg *m, void *ret)
 {
+    sipc_enter(m, 1);
 #line 40 "tests/golden/full-language.sipc"
     if (sipc_str_eq(sipc_pv_fU(m), &sipc_k10)) {
 #line 40 "tests/golden/full-language.sipc"
@@ -120,6 +122,7 @@ static int failure_r_retry(sipc_msg *m, void *ret)
 {
     (void)ret;
 
+    sipc_enter(m, 2);
 #line 45 "tests/golden/full-language.sipc"
     if ((sipc_pv_T_reply_code(m) == 486LL)) {
 #line 46 "tests/golden/full-language.sipc"
@@ -136,6 +139,7 @@ static int branch_r_br(sipc_msg *m, void *ret)
 {
     (void)ret;
 
+    sipc_enter(m, 3);
 #line 53 "tests/golden/full-language.sipc"
     (void)sipc_setbflag(m, 0);
 #line 54 "tests/golden/full-language.sipc"
@@ -147,6 +151,7 @@ static int onreply_r_rep(sipc_msg *m, void *ret)
 {
     (void)ret;
 
+    sipc_enter(m, 4);
 #line 58 "tests/golden/full-language.sipc"
     if (((sipc_pv_rs(m) >= 180LL) && (sipc_pv_rs(m) < 200LL))) {
 #line 58 "tests/golden/full-language.sipc"

@@ -20,6 +20,7 @@ static int route_main(sipc_msg *m, void *ret)
     int r;
     (void)ret;
 
+    sipc_enter(m, 0);
 #line 3 "tests/golden/routes-and-calls.sipc"
     if (sipc_is_method(m, &sipc_k0)) {
 #line 4 "tests/golden/routes-and-calls.sipc"
@@ -48,6 +49,7 @@ static int route_r_filter(sipc_msg *m, void *ret)
 {
     (void)ret;
 
+    sipc_enter(m, 1);
 #line 17 "tests/golden/routes-and-calls.sipc"
     if ((!!sipc_str_eq(sipc_pv_si(m), &sipc_k3) == !!sipc_is_method(m, &sipc_k4))) {
 #line 18 "tests/golden/routes-and-calls.sipc"
@@ -62,6 +64,7 @@ static int route_r_relay(sipc_msg *m, void *ret)
 {
     (void)ret;
 
+    sipc_enter(m, 2);
 #line 24 "tests/golden/routes-and-calls.sipc"
     if (!sipc_str_eq(sipc_pv_ru(m), &sipc_k6)) {
 #line 25 "tests/golden/routes-and-calls.sipc"

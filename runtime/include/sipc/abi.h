@@ -118,6 +118,10 @@ typedef struct sipc_policy_desc {
 
 /* --- core helpers used by emitted expressions --------------------------- */
 
+/* First call of every route function, with its index in desc->routes:
+ * nothing in sipd, a transcript line under `sipc test`. */
+void sipc_enter(sipc_msg *m, int route);
+
 int sipc_str_eq(const sipc_str *a, const sipc_str *b);
 /* New strings live as long as the message. */
 const sipc_str *sipc_str_cat(sipc_msg *m, const sipc_str *a, const sipc_str *b);

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rt_out.c - everything that leaves the server goes through here.
+ *
+ * In sipd a reply goes to nta_msg_treply() and a relay to a stateless
+ * nta_outgoing_mcreate().  Offline (m->rec set, no agent) the same calls
+ * write transcript lines instead:
+ *
+ *   reply 404 Not Found
+ *   relay 1 to sip:bob@192.0.2.20:5060
+ *     - Max-Forwards: 70
+ *     + Max-Forwards: 69
+ *
+ * A relay line is followed by how the relayed request differs from the one
+ * received: lines of the received request that are gone ("-") and lines that
+ * are new ("+"), the request line included.  The Via that nta adds when it
+ * sends is not shown: it carries a fresh branch, and it is nta's, not the
+ * policy's, decision.
+ *
+ * Ownership: rt_out_relay() takes over `copy` on every path.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sofia-sip/sip_protos.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "rt_internal.h"
+
+int rt_out_reply(sipc_msg *m, int code, const char *reason, sip_to_t *to)
+{
+    if (m->rec) {
+        rt_trace(m, "reply %d %s", code, reason);
+        return 0;
+    }
+    /* nta_msg_treply takes over the reference it is given. */
+    if (nta_msg_treply(m->agent, msg_ref_create(m->msg), code, reason, TAG_IF(to, SIPTAG_TO(to)), TAG_END()) < 0) {
+        char src[SU_ADDRSIZE + 16];
+        rt_log(RT_LOG_WARN, "reply %d: cannot send to %s (call-id %s)", code, rt_msg_source(m, src, sizeof src),
+               rt_msg_call_id(m->sip));
+        return -1;
+    }
+    return 0;
+}
+
+/* The header part of a serialized message, split into lines (in place). */
+static int split_lines(char *text, char **lines, int max)
+{
+    int n = 0;
+    char *s = text;
+    while (s && *s && n < max) {
+        char *eol = strstr(s, "\r\n");
+        if (eol)
+            *eol = '\0';
+        if (!*s) /* the empty line: headers end */
+            break;
+        lines[n++] = s;
+        s = eol ? eol + 2 : NULL;
+    }
+    return n;
+}
+
+/* Writes the "-" and "+" lines telling how `copy` differs from `orig`. */
+static void trace_changes(sipc_msg *m, const char *orig, msg_t *copy)
+{
+    enum { MAX = 256 };
+    char *a_lines[MAX], *b_lines[MAX];
+    size_t blen = 0;
+    char *b = msg_as_string(m->home, copy, NULL, 0, &blen);
+    char *a = orig ? su_strdup(m->home, orig) : NULL;
+    if (!a || !b) {
+        rt_trace(m, "  (message not shown)");
+        return;
+    }
+    int na = split_lines(a, a_lines, MAX), nb = split_lines(b, b_lines, MAX);
+    char used_a[MAX] = {0}, used_b[MAX] = {0};
+    for (int j = 0; j < nb; j++) /* pair equal lines, first unused match */
+        for (int i = 0; i < na; i++)
+            if (!used_a[i] && strcmp(a_lines[i], b_lines[j]) == 0) {
+                used_a[i] = used_b[j] = 1;
+                break;
+            }
+    for (int i = 0; i < na; i++)
+        if (!used_a[i])
+            rt_trace(m, "  - %s", a_lines[i]);
+    for (int j = 0; j < nb; j++)
+        if (!used_b[j])
+            rt_trace(m, "  + %s", b_lines[j]);
+}
+
+int rt_out_relay(sipc_msg *m, msg_t *copy, const char *hop)
+{
+    if (m->rec) {
+        sip_t *csip = sip_object(copy);
+        char *target = NULL;
+        if (!hop && csip && csip->sip_request)
+            target = url_as_string(m->home, csip->sip_request->rq_url);
+        rt_trace(m, "relay %d to %s", rt_rec_add_relay(m->rec), hop ? hop : target ? target : "?");
+        trace_changes(m, m->env ? m->env->orig_text : NULL, copy);
+        msg_destroy(copy);
+        return 0;
+    }
+    /* Non-NULL (an orq still resolving, or NONE once sent): nta owns `copy`.
+     * The stateless orq frees itself; it is never ours to destroy. */
+    if (!nta_outgoing_mcreate(m->agent, NULL, NULL, hop ? URL_STRING_MAKE(hop) : NULL, copy, NTATAG_STATELESS(1),
+                              TAG_END())) {
+        rt_log(RT_LOG_WARN, "forward: cannot send toward %s (call-id %s)", hop ? hop : "the request URI",
+               rt_msg_call_id(m->sip));
+        msg_destroy(copy);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rt_test.c - running a policy offline, for `sipc test` (see rt_test.h).
+ *
+ * A case's messages are parsed by sofia-sip's own parser (msg_make), given
+ * the source address the case names (msg_addrinfo), and handed to the same
+ * dispatch code as in sipd (rt_dispatch.c).  There is no nta agent: the
+ * message environment carries a recorder instead, so rt_out.c writes
+ * replies and relays to the transcript, and the local address of the case
+ * stands in for the agent's.
+ *
+ * Transcript lines added here:
+ *   reject 400 Bad Request     the request does not parse (nta would send it)
+ *   reply from relay N: 180 Ringing
+ *   relay reply 180 Ringing    / drop reply 180 Ringing
+ *
+ * Ownership: the RtTestEnv is a sofia home; it owns the recorder (malloc),
+ * the $var block and copies of the case's addresses and request text.  The
+ * policy is borrowed.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/sip_protos.h>
+#include <sofia-sip/su_alloc.h>
+
+#include "rt_internal.h"
+#include "rt_test.h"
+
+struct RtTestEnv {
+    su_home_t home[1]; /* first: the env is its own home */
+    RtMsgEnv env;
+    sipc_route_fn main_route, onreply_route;
+    char *orig_text; /* the current case's request; freed by rt_test_reset */
+    char port[8];
+};
+
+RtTestEnv *rt_test_env_create(RtPolicy *policy, char *err, size_t errlen)
+{
+    su_init(); /* the parser's home allocator; balanced in destroy */
+    RtTestEnv *t = su_home_new(sizeof *t);
+    if (!t || !(t->env.rec = rt_rec_new())) {
+        snprintf(err, errlen, "out of memory");
+        if (t)
+            su_home_unref(t->home);
+        su_deinit();
+        return NULL;
+    }
+    const sipc_policy_desc *d = rt_policy_desc(policy);
+    t->env.policy = policy;
+    t->env.varbuf_size = d->var_size;
+    if (d->var_size && !(t->env.varbuf = su_zalloc(t->home, (isize_t)d->var_size))) {
+        snprintf(err, errlen, "out of memory for the policy's $var block");
+        rt_test_env_destroy(t);
+        return NULL;
+    }
+    t->main_route = rt_policy_route(policy, SIPC_RK_REQUEST, "");
+    t->onreply_route = rt_policy_route(policy, SIPC_RK_ONREPLY, "");
+    return t;
+}
+
+void rt_test_env_destroy(RtTestEnv *t)
+{
+    if (!t)
+        return;
+    rt_rec_free(t->env.rec);
+    su_home_unref(t->home);
+    su_deinit();
+}
+
+/* Parses a whole message from text; NULL if sofia finds it malformed. */
+static msg_t *parse(const char *text, size_t len, sip_t **sip)
+{
+    msg_t *msg = msg_make(sip_default_mclass(), 0, text, (isize_t)len);
+    *sip = msg ? sip_object(msg) : NULL;
+    if (msg && (!*sip || msg_has_error(msg) || (!(*sip)->sip_request && !(*sip)->sip_status))) {
+        msg_destroy(msg);
+        return NULL;
+    }
+    return msg;
+}
+
+/* Gives msg the source address `from`, as nta does for received messages. */
+static int set_source(msg_t *msg, const RtTestAddr *from)
+{
+    su_addrinfo_t *ai = msg_addrinfo(msg);
+    su_sockaddr_t su;
+    memset(&su, 0, sizeof su);
+    int v6 = strchr(from->host, ':') != NULL;
+    su.su_family = v6 ? AF_INET6 : AF_INET;
+    if (su_inet_pton(su.su_family, from->host, SU_ADDR(&su)) != 1)
+        return -1;
+    su.su_port = htons((unsigned short)from->port);
+    ai->ai_family = su.su_family;
+    ai->ai_protocol = strcmp(from->proto, "udp") == 0 ? IPPROTO_UDP : IPPROTO_TCP;
+    msg_set_address(msg, &su, (socklen_t)SU_SOCKADDR_SIZE(&su));
+    return 0;
+}
+
+int rt_test_request(RtTestEnv *t, const char *text, size_t len, const RtTestAddr *from, const RtTestAddr *local,
+                    char *err, size_t errlen)
+{
+    sip_t *sip;
+    msg_t *msg = parse(text, len, &sip);
+    if (!msg || !sip->sip_request) {
+        if (msg)
+            msg_destroy(msg);
+        /* nta answers a request it cannot parse itself, before any policy. */
+        rt_rec_line(t->env.rec, "reject 400 Bad Request");
+        return 0;
+    }
+    if (set_source(msg, from) < 0) {
+        msg_destroy(msg);
+        snprintf(err, errlen, "bad source address '%s'", from->host);
+        return -1;
+    }
+    su_free(t->home, t->orig_text);
+    t->orig_text = su_strndup(t->home, text, (isize_t)len);
+    snprintf(t->port, sizeof t->port, "%d", local->port);
+    t->env.orig_text = t->orig_text;
+    t->env.local_proto = su_strdup(t->home, local->proto);
+    t->env.local_host = su_strdup(t->home, local->host);
+    t->env.local_port = t->port;
+    rt_dispatch_request(&t->env, t->main_route, msg, sip); /* takes msg */
+    return 0;
+}
+
+int rt_test_reply(RtTestEnv *t, int relay, const char *text, size_t len, char *err, size_t errlen)
+{
+    if (relay < 1 || relay > rt_rec_relays(t->env.rec)) {
+        snprintf(err, errlen, "there is no relay %d in this case (it made %d)", relay, rt_rec_relays(t->env.rec));
+        return -1;
+    }
+    sip_t *sip;
+    msg_t *msg = parse(text, len, &sip);
+    if (!msg || !sip->sip_status) {
+        if (msg)
+            msg_destroy(msg);
+        snprintf(err, errlen, "the reply to relay %d is not a well-formed SIP response", relay);
+        return -1;
+    }
+    int code = sip->sip_status->st_status;
+    const char *phrase = sip->sip_status->st_phrase ? sip->sip_status->st_phrase : "";
+    rt_rec_line(t->env.rec, "reply from relay %d: %d %s", relay, code, phrase);
+    int keep = rt_dispatch_reply(&t->env, t->onreply_route, msg, sip);
+    rt_rec_line(t->env.rec, "%s reply %d %s", keep ? "relay" : "drop", code, phrase);
+    msg_destroy(msg);
+    return 0;
+}
+
+const char *rt_test_transcript(RtTestEnv *t)
+{
+    return rt_rec_text(t->env.rec);
+}
+
+void rt_test_reset(RtTestEnv *t)
+{
+    rt_rec_clear(t->env.rec);
+    su_free(t->home, t->orig_text);
+    t->orig_text = NULL;
+    t->env.orig_text = NULL;
+}

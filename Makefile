@@ -36,7 +36,7 @@ UNIT_OBJS     := $(UNIT_SRCS:%.c=$(B)/obj/%.o)
 
 PROGS := $(B)/sipc $(B)/sipd $(B)/sipctl
 
-.PHONY: all check test unit golden spec e2e run deps asan clean fuzz
+.PHONY: all check test unit golden spec e2e policy-tests run deps asan clean fuzz
 all: $(PROGS)
 
 # --- generated sources ---------------------------------------------------
@@ -88,9 +88,6 @@ $(B)/libsipcc.a: $(COMPILER_OBJS)
 $(B)/libsipcrt.a: $(RUNTIME_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/sipc: $(B)/obj/bin/sipc.o $(B)/libsipcc.a
-	$(CC) $(LDFLAGS) -o $@ $^
-
 # -rdynamic: policy.so objects resolve the host functions of abi.h in sipd.
 # The whole runtime archive goes in: runtime/rt_symtab.c refers to the host
 # functions only weakly (so unwritten ones link as NULL), and a weak
@@ -99,10 +96,18 @@ RT_WHOLE = -Wl,--whole-archive $(B)/libsipcrt.a -Wl,--no-whole-archive
 $(B)/sipd: $(B)/obj/bin/sipd.o $(B)/libsipcrt.a $(B)/libsipcc.a
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipd.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) -ldl -lm
 
+# sipc links the runtime too, for `sipc test` (runtime/siptest_run.c runs
+# policies offline through rt_test.h), linked the same way as sipd.
+$(B)/sipc: $(B)/obj/bin/sipc.o $(B)/libsipcrt.a $(B)/libsipcc.a
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipc.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) -ldl -lm
+
 $(B)/sipctl: $(B)/obj/bin/sipctl.o $(B)/libsipcrt.a
 	$(CC) $(LDFLAGS) -o $@ $^ -ldl
 
-$(B)/unit_tests: $(UNIT_OBJS) $(B)/libsipcc.a
+# The .siptest reader, diff, JUnit and --update code is plain C (no
+# sofia-sip, no runtime), so its unit tests link those objects alone.
+SIPTEST_PURE_OBJS := $(patsubst %,$(B)/obj/runtime/siptest_%.o,parse diff junit update)
+$(B)/unit_tests: $(UNIT_OBJS) $(SIPTEST_PURE_OBJS) $(B)/libsipcc.a
 	$(CC) $(LDFLAGS) -o $@ $^ -lcunit
 
 # --- tests ---------------------------------------------------------------
@@ -121,12 +126,18 @@ e2e: $(PROGS)
 spec:
 	@sh tools/check_spec.sh
 
+# Every examples/NAME.sipc against its cases, examples/NAME.siptest, under
+# both backends (SPEC.md section 10).
+policy-tests: $(B)/sipc
+	@sh tests/examples/run.sh $(B)/sipc
+
 test: unit golden spec
 
-# Everything: unit, golden, spec, end to end, and a bounded fuzz run.
+# Everything: unit, golden, spec, end to end, the examples' policy tests,
+# and a bounded fuzz run.
 check: deps
 	$(MAKE) all $(B)/unit_tests
-	$(MAKE) unit golden spec e2e
+	$(MAKE) unit golden spec e2e policy-tests
 	$(MAKE) fuzz-smoke
 
 asan:
@@ -190,8 +201,16 @@ $(B)/jit_bench: $(B)/obj/bench/jit_bench.o $(B)/libsipcc.a $(B)/libsipcrt.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(B)/obj/bench/jit_bench.o $(B)/libsipcc.a $(RT_WHOLE) -ltcc $(SOFIA_LIBS) -ldl -lm
 
-bench: $(B)/sipc $(B)/jit_bench
+# -rdynamic: the gcc-built policy.so resolves its host functions in the bench.
+$(B)/obj/bench/route_bench.o: CFLAGS += $(SOFIA_CFLAGS)
+$(B)/route_bench: $(B)/obj/bench/route_bench.o $(B)/libsipcc.a $(B)/libsipcrt.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bench/route_bench.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc \
+	    $(SOFIA_LIBS) -ldl -lm
+
+bench: $(B)/sipc $(B)/jit_bench $(B)/route_bench
 	@bash bench/check_bench.sh $(B)
+	@$(B)/route_bench examples/hello.sipc examples/edge.sipc
 
 -include $(shell find $(FUZZ_B)/obj -name '*.d' 2>/dev/null)
 

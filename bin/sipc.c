@@ -5,20 +5,25 @@
  *   sipc check [--format=text|json] FILE   diagnostics only; exit 0 or 1
  *   sipc emit FILE                         the generated C on stdout
  *   sipc build FILE -o OUT.so              a policy object built by cc -O2
+ *   sipc test [OPTIONS] POLICY CASES...    offline policy tests (runtime/siptest.h)
  *
- * Exit status: 0 success, 1 the policy (or the build) has errors, 2 usage.
+ * Exit status: 0 success, 1 the policy (or the build, or a test) has
+ * errors, 2 usage (or a malformed case file).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compile.h"
+#include "rt.h"
+#include "siptest.h"
 
 static int usage(FILE *out, int status)
 {
     fputs("usage: sipc check [--format=text|json] FILE\n"
           "       sipc emit FILE\n"
-          "       sipc build FILE -o OUT.so\n",
+          "       sipc build FILE -o OUT.so\n"
+          "       sipc test [--backend=tcc|gcc|both] [--update] [--junit FILE] [-v] POLICY.sipc CASES...\n",
           out);
     return status;
 }
@@ -86,6 +91,63 @@ static int cmd_build(int argc, char **argv)
     return 0;
 }
 
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int cmd_test(int argc, char **argv)
+{
+    SiptestOptions opt = {.backends = SIPTEST_TCC | SIPTEST_GCC};
+    int verbose = 0;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    int options = 1;
+    if (!files)
+        return 2;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (options && strcmp(a, "--") == 0)
+            options = 0;
+        else if (options && strcmp(a, "--backend=tcc") == 0)
+            opt.backends = SIPTEST_TCC;
+        else if (options && strcmp(a, "--backend=gcc") == 0)
+            opt.backends = SIPTEST_GCC;
+        else if (options && strcmp(a, "--backend=both") == 0)
+            opt.backends = SIPTEST_TCC | SIPTEST_GCC;
+        else if (options && strcmp(a, "--update") == 0)
+            opt.update = 1;
+        else if (options && strcmp(a, "-v") == 0)
+            verbose = 1;
+        else if (options && strcmp(a, "--junit") == 0 && i + 1 < argc)
+            opt.junit = argv[++i];
+        else if (options && strncmp(a, "--junit=", 8) == 0 && a[8])
+            opt.junit = a + 8;
+        else if (options && a[0] == '-' && a[1]) {
+            fprintf(stderr, "sipc test: %s '%s'\n",
+                    strncmp(a, "--junit", 7) == 0 ? "missing FILE after" : "unknown option", a);
+            free(files);
+            return usage(stderr, 2);
+        } else if (!opt.policy)
+            opt.policy = a;
+        else
+            files[opt.nfiles++] = a;
+    }
+    if (!opt.policy || opt.nfiles == 0 || !ends_with(opt.policy, ".sipc")) {
+        if (opt.policy && !ends_with(opt.policy, ".sipc"))
+            fprintf(stderr, "sipc test: %s: the policy must be a .sipc source\n", opt.policy);
+        free(files);
+        return usage(stderr, 2);
+    }
+    opt.files = files;
+    /* What the policy logs is in the transcripts; sipd's own warnings about
+     * a case (a refused forward, a bad URI) only with -v. */
+    rt_log_set_level(verbose ? RT_LOG_DEBUG : RT_LOG_ERROR);
+    int rc = siptest_run(&opt);
+    free(files);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -97,6 +159,8 @@ int main(int argc, char **argv)
         return cmd_emit(argc - 2, argv + 2);
     if (strcmp(cmd, "build") == 0)
         return cmd_build(argc - 2, argv + 2);
+    if (strcmp(cmd, "test") == 0)
+        return cmd_test(argc - 2, argv + 2);
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0)
         return usage(stdout, 0);
     fprintf(stderr, "sipc: unknown command '%s'\n", cmd);

@@ -162,6 +162,7 @@ void *sipc_vars(sipc_msg *m)
  * message (a loop inside a loop would otherwise log each time). */
 void sipc_loop_limit(sipc_msg *m, int line)
 {
+    rt_trace(m, "while loop at line %d stopped by max_while_loops", line);
     if (m->loop_logged)
         return;
     m->loop_logged = 1;

@@ -32,6 +32,7 @@
 struct RtTestEnv {
     su_home_t home[1]; /* first: the env is its own home */
     RtMsgEnv env;
+    RtRec *rec; /* env.rec while recording */
     sipc_route_fn main_route, onreply_route;
     char *orig_text; /* the current case's request; freed by rt_test_reset */
     char port[8];
@@ -41,7 +42,7 @@ RtTestEnv *rt_test_env_create(RtPolicy *policy, char *err, size_t errlen)
 {
     su_init(); /* the parser's home allocator; balanced in destroy */
     RtTestEnv *t = su_home_new(sizeof *t);
-    if (!t || !(t->env.rec = rt_rec_new())) {
+    if (!t || !(t->env.rec = t->rec = rt_rec_new())) {
         snprintf(err, errlen, "out of memory");
         if (t)
             su_home_unref(t->home);
@@ -65,7 +66,7 @@ void rt_test_env_destroy(RtTestEnv *t)
 {
     if (!t)
         return;
-    rt_rec_free(t->env.rec);
+    rt_rec_free(t->rec);
     su_home_unref(t->home);
     su_deinit();
 }
@@ -108,7 +109,7 @@ int rt_test_request(RtTestEnv *t, const char *text, size_t len, const RtTestAddr
         if (msg)
             msg_destroy(msg);
         /* nta answers a request it cannot parse itself, before any policy. */
-        rt_rec_line(t->env.rec, "reject 400 Bad Request");
+        rt_rec_line(t->rec, "reject 400 Bad Request");
         return 0;
     }
     if (set_source(msg, from) < 0) {
@@ -129,8 +130,8 @@ int rt_test_request(RtTestEnv *t, const char *text, size_t len, const RtTestAddr
 
 int rt_test_reply(RtTestEnv *t, int relay, const char *text, size_t len, char *err, size_t errlen)
 {
-    if (relay < 1 || relay > rt_rec_relays(t->env.rec)) {
-        snprintf(err, errlen, "there is no relay %d in this case (it made %d)", relay, rt_rec_relays(t->env.rec));
+    if (relay < 1 || relay > rt_rec_relays(t->rec)) {
+        snprintf(err, errlen, "there is no relay %d in this case (it made %d)", relay, rt_rec_relays(t->rec));
         return -1;
     }
     sip_t *sip;
@@ -143,21 +144,26 @@ int rt_test_reply(RtTestEnv *t, int relay, const char *text, size_t len, char *e
     }
     int code = sip->sip_status->st_status;
     const char *phrase = sip->sip_status->st_phrase ? sip->sip_status->st_phrase : "";
-    rt_rec_line(t->env.rec, "reply from relay %d: %d %s", relay, code, phrase);
+    rt_rec_line(t->rec, "reply from relay %d: %d %s", relay, code, phrase);
     int keep = rt_dispatch_reply(&t->env, t->onreply_route, msg, sip);
-    rt_rec_line(t->env.rec, "%s reply %d %s", keep ? "relay" : "drop", code, phrase);
+    rt_rec_line(t->rec, "%s reply %d %s", keep ? "relay" : "drop", code, phrase);
     msg_destroy(msg);
     return 0;
 }
 
 const char *rt_test_transcript(RtTestEnv *t)
 {
-    return rt_rec_text(t->env.rec);
+    return rt_rec_text(t->rec);
+}
+
+void rt_test_set_recording(RtTestEnv *t, int on)
+{
+    t->env.rec = on ? t->rec : NULL;
 }
 
 void rt_test_reset(RtTestEnv *t)
 {
-    rt_rec_clear(t->env.rec);
+    rt_rec_clear(t->rec);
     su_free(t->home, t->orig_text);
     t->orig_text = NULL;
     t->env.orig_text = NULL;

@@ -49,4 +49,8 @@ int rt_test_reply(RtTestEnv *env, int relay, const char *text, size_t len, char 
 const char *rt_test_transcript(RtTestEnv *env);
 void rt_test_reset(RtTestEnv *env);
 
+/* Recording is on by default; off, replies and relays go nowhere and no
+ * transcript is kept (for benchmarks of the routing logic alone). */
+void rt_test_set_recording(RtTestEnv *env, int on);
+
 #endif /* SIPC_RT_TEST_H */

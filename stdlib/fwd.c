@@ -91,6 +91,14 @@ int sipc_forward(sipc_msg *m, const sipc_str *uri)
     const char *hop = next_hop(m, uri, &bad);
     if (bad)
         return 0;
+    /* A next hop that is this server would loop until Max-Forwards runs out. */
+    url_t *target = hop ? url_make(m->home, hop) : sip->sip_request->rq_url;
+    if (target && rt_url_is_self(m, target)) {
+        rt_log(RT_LOG_WARN, "forward: the next hop %s is this server; not relayed (call-id %s)",
+               hop ? hop : "(the request URI)", rt_msg_call_id(sip));
+        rt_trace(m, "forward refused: the next hop is this server");
+        return 0;
+    }
 
     msg_t *copy = msg_copy(m->msg);
     sip_t *csip = copy ? sip_object(copy) : NULL;

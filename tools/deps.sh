@@ -22,12 +22,14 @@ set -eu
 #   libsofia-sip-ua-dev libssl-dev   SIP stack, TLS
 #   libcunit1-dev                    unit tests
 #   sip-tester                       sipp, for the end-to-end tests
+#   libxml2-utils                    xmllint: `sipc test --junit` output
+#                                    must be well-formed XML
 #   clang libclang-rt-dev            make fuzz: clang, and compiler-rt's
 #                                    libFuzzer and sanitizer runtimes
 #                                    (only recommended, so not pulled in
 #                                    by --no-install-recommends)
 PACKAGES="make gcc libc6-dev pkg-config re2c lemon tcc libtcc-dev
-          libsofia-sip-ua-dev libssl-dev libcunit1-dev sip-tester
+          libsofia-sip-ua-dev libssl-dev libcunit1-dev sip-tester libxml2-utils
           clang libclang-rt-dev"
 
 # Print the packages of $PACKAGES that are not fully installed.  dpkg -s

@@ -38,6 +38,7 @@ int main(void)
     unit_add_tables_suite();
     unit_add_flow_suite();
     unit_add_sipsyntax_suite();
+    unit_add_siptest_suite();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -18,5 +18,6 @@ void unit_add_checker_suite(void);
 void unit_add_tables_suite(void);
 void unit_add_flow_suite(void);
 void unit_add_sipsyntax_suite(void);
+void unit_add_siptest_suite(void);
 
 #endif

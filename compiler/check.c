@@ -54,19 +54,14 @@ void check_note(Checker *c, int off, const char *fmt, ...)
     va_end(ap);
 }
 
-static int tok_eq(Token a, Token b)
-{
-    return a.n == b.n && memcmp(a.z, b.z, (size_t)a.n) == 0;
-}
-
 /* --- declarations --------------------------------------------------------- */
+
+/* Namespaces of Program.names, the checker's index. */
+enum { NS_ROUTE = 100, NS_DECL = 200 };
 
 Decl *check_find_decl(Program *prog, DeclKind kind, const char *z, int n)
 {
-    for (Decl *d = prog->decls; d; d = d->next)
-        if (d->kind == kind && d->name.n == n && memcmp(d->name.z, z, (size_t)n) == 0)
-            return d;
-    return NULL;
+    return map_get(&prog->names, NS_DECL + (int)kind, z, n);
 }
 
 static const char *decl_word(DeclKind k)
@@ -77,6 +72,9 @@ static const char *decl_word(DeclKind k)
 static void check_decls(Checker *c)
 {
     Program *prog = c->prog;
+    for (Decl *d = prog->decls; d; d = d->next) /* index the first of each name */
+        if (!check_find_decl(prog, d->kind, d->name.z, d->name.n))
+            map_put(&prog->names, c->a, NS_DECL + (int)d->kind, d->name.z, d->name.n, d);
     for (Decl *d = prog->decls; d; d = d->next) {
         Decl *first = check_find_decl(prog, d->kind, d->name.z, d->name.n);
         if (first != d) {
@@ -235,20 +233,24 @@ static void check_setting(Checker *c, Setting *s)
 
 static Route *find_route(Program *prog, int kind, const char *z, int n)
 {
-    for (Route *r = prog->routes; r; r = r->next)
-        if (r->kind == kind && r->name.n == n && n > 0 && memcmp(r->name.z, z, (size_t)n) == 0)
-            return r;
-    return NULL;
+    return n > 0 ? map_get(&prog->names, NS_ROUTE + kind, z, n) : NULL;
 }
 
 static void check_route_names(Checker *c)
 {
     Route *main_route = NULL;
+    Route *mains[SIPC_RK_ERROR + 1] = {0}; /* the first main block of each kind */
     for (Route *r = c->prog->routes; r; r = r->next) {
-        Route *prev = NULL;
-        for (Route *q = c->prog->routes; q != r && !prev; q = q->next)
-            if (q->kind == r->kind && q->name.n == r->name.n && (r->name.n == 0 || tok_eq(q->name, r->name)))
-                prev = q;
+        Route *prev;
+        if (r->name.n == 0) {
+            prev = mains[r->kind];
+            if (!prev)
+                mains[r->kind] = r;
+        } else {
+            prev = find_route(c->prog, r->kind, r->name.z, r->name.n);
+            if (!prev)
+                map_put(&c->prog->names, c->a, NS_ROUTE + r->kind, r->name.z, r->name.n, r);
+        }
         if (prev && r->name.n == 0) {
             check_error(c, r->kw.off, "a second main '%.*s' block", r->kw.n, r->kw.z);
             check_note(c, prev->kw.off, "the first one is here");

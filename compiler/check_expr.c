@@ -32,12 +32,11 @@ int check_str_offset(const Node *str, int i)
     return str->tok.off + src;
 }
 
+enum { NS_VAR = 300 }; /* $var names in Program.names */
+
 Var *check_find_var(Program *prog, Token name)
 {
-    for (Var *v = prog->vars; v; v = v->next)
-        if (v->name.n == name.n && memcmp(v->name.z, name.z, (size_t)name.n) == 0)
-            return v;
-    return NULL;
+    return map_get(&prog->names, NS_VAR, name.z, name.n);
 }
 
 /* --- pseudo-variables -------------------------------------------------------- */
@@ -438,6 +437,7 @@ static void check_assign(Checker *c, Node *n)
             while (*tail)
                 tail = &(*tail)->next;
             *tail = v;
+            map_put(&c->prog->names, c->a, NS_VAR, v->name.z, v->name.n, v);
             lhs->var = v;
             lt = rt;
         } else {

@@ -22,6 +22,7 @@
  *
  * The output is deterministic: no pointers, dates or hash order.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "sipc.h"
@@ -34,6 +35,7 @@ typedef struct Gen {
     const Program *prog;
     Node **consts; /* ND_STR nodes with distinct values, in first-use order */
     int nconsts, capconsts;
+    Map const_index; /* constant bytes -> index + 1 */
     Arena scratch;
     const Route *route; /* being emitted */
     int label;          /* counter for labels and temporaries */
@@ -101,10 +103,8 @@ static void emit_line(Gen *g, const Token *t, int depth)
 
 static int find_const(const Gen *g, const char *s, int n)
 {
-    for (int i = 0; i < g->nconsts; i++)
-        if (g->consts[i]->slen == n && memcmp(g->consts[i]->sval, s, (size_t)n) == 0)
-            return i;
-    return -1;
+    void *v = map_get(&g->const_index, 0, s, n);
+    return v ? (int)(intptr_t)v - 1 : -1; /* stored as index + 1 */
 }
 
 static void add_const(Gen *g, Node *n)
@@ -120,6 +120,7 @@ static void add_const(Gen *g, Node *n)
         g->capconsts = cap;
     }
     g->consts[g->nconsts++] = n;
+    map_put(&g->const_index, &g->scratch, 0, n->sval, n->slen, (void *)(intptr_t)g->nconsts);
 }
 
 /* A constant for text that is not a literal in the source ($hdr names). */

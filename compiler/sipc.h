@@ -32,6 +32,24 @@ void *arena_alloc(Arena *a, size_t n);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 void arena_free(Arena *a);
 
+/* --- map.c ------------------------------------------------------------- */
+
+typedef struct MapEntry {
+    const char *key; /* NULL: empty */
+    int n;
+    int tag; /* a namespace, so one map can hold several kinds of names */
+    void *val;
+} MapEntry;
+
+/* Byte-string keys to pointers; zero-initialise to use; lives in an arena. */
+typedef struct Map {
+    MapEntry *tab;
+    int cap, len;
+} Map;
+
+void *map_get(const Map *m, int tag, const char *z, int n);
+void map_put(Map *m, Arena *a, int tag, const char *z, int n, void *val);
+
 /* --- diag.c ------------------------------------------------------------ */
 
 /* A source file held in memory, with a table of line starts for reporting. */
@@ -287,6 +305,7 @@ typedef struct Program {
     Setting **setting_tail;
     Var *vars; /* filled by the checker */
     int nvars;
+    Map names; /* the checker's index: routes by kind+name, vars, decls */
     int nregex; /* filled by the checker: =~ slots */
 } Program;
 

@@ -104,9 +104,11 @@ $(B)/sipc: $(B)/obj/bin/sipc.o $(B)/libsipcrt.a $(B)/libsipcc.a
 $(B)/sipctl: $(B)/obj/bin/sipctl.o $(B)/libsipcrt.a
 	$(CC) $(LDFLAGS) -o $@ $^ -ldl
 
-# The .siptest reader, diff, JUnit and --update code is plain C (no
-# sofia-sip, no runtime), so its unit tests link those objects alone.
-SIPTEST_PURE_OBJS := $(patsubst %,$(B)/obj/runtime/siptest_%.o,parse diff junit update)
+# The .siptest reader, diff, JUnit and --update code and the transaction
+# core's best-reply choice are plain C (no sofia-sip, no runtime), so their
+# unit tests link those objects alone.
+SIPTEST_PURE_OBJS := $(patsubst %,$(B)/obj/runtime/siptest_%.o,parse diff junit update) \
+                     $(B)/obj/runtime/tm_choice.o
 $(B)/unit_tests: $(UNIT_OBJS) $(SIPTEST_PURE_OBJS) $(B)/libsipcc.a
 	$(CC) $(LDFLAGS) -o $@ $^ -lcunit
 

@@ -41,7 +41,7 @@ typedef struct RtPolicy RtPolicy;
  * anything else is dlopen()ed as a policy.so.  The descriptor is validated
  * (magic, ABI version, tables, a main request route) and its regular
  * expressions compiled.  A policy calling a library function this sipd does
- * not provide yet is refused ("this sipd does not provide t_relay() yet").
+ * not provide yet is refused ("this sipd does not provide lookup() yet").
  * NULL with a one-line reason in `err` on failure.
  */
 RtPolicy *rt_policy_load(const char *path, char *err, size_t errlen);
@@ -73,6 +73,9 @@ const char *rt_route_kind_name(int kind);
  */
 int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int keep_level, char *err,
                              size_t errlen);
+/* The integer setting `name` ("tm.fr_timer") of the policy, or `def` when
+ * it is not given (or, in an object not made by sipc, not a number). */
+long rt_policy_setting_int(const RtPolicy *p, const char *name, long def);
 
 /* --- rt_server.c: the sofia-sip server ------------------------------------ */
 

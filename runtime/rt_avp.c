@@ -6,16 +6,17 @@
  * and emitted code addresses them by index, so there is no lookup by name
  * at run time.  Unset AVPs read as 0 or "".
  *
- * Where they live: in the message context, for now.  Kamailio keeps AVPs
- * with the transaction so that failure and reply routes see what the
- * request route stored; today's server is stateless and runs only the
- * request route, so the message is the whole transaction.  When
- * transactions arrive, the slots move to them, and set_str must copy the
- * bytes into the transaction's home (today the bytes already live as long
- * as the message, see rt_internal.h, so only the sipc_str is copied).
+ * Where they live: with the transaction (SPEC.md section 5.2), so that
+ * the failure, branch and reply routes see what the request route stored.
+ * Until t_relay() makes a transaction the slots are the message's,
+ * allocated from the message home on the first access; t_relay() moves
+ * them into the transaction (runtime/tm.c), and every context made for the
+ * transaction later points at the same slots.  m->avp_home is the home of
+ * the slots' owner: a string value is copied there, bytes included, since
+ * the message it came from (a failure route's copy of the request, a
+ * reply) may die long before the transaction.
  *
- * The slots are allocated from the message home on the first access.  A
- * slot outside the table, or of the other type, is an emitter bug: it is
+ * A slot outside the table, or of the other type, is an emitter bug: it is
  * logged and reads as 0 / "" (writes are dropped), never a crash.
  */
 #include "rt_internal.h"
@@ -28,7 +29,7 @@ static RtAvpVal *slot_of(sipc_msg *m, int slot, int type, const char *op)
                type == SIPC_T_INT ? "int" : "string", slot);
         return NULL;
     }
-    if (!m->avps && !(m->avps = su_zalloc(m->home, (isize_t)(d->navps * sizeof *m->avps)))) {
+    if (!m->avps && !(m->avps = su_zalloc(m->avp_home, (isize_t)(d->navps * sizeof *m->avps)))) {
         rt_log(RT_LOG_ERROR, "%s: out of memory for the AVPs (call-id %s)", op, rt_msg_call_id(m->sip));
         return NULL;
     }
@@ -68,14 +69,15 @@ void sipc_avp_set_int(sipc_msg *m, int slot, sipc_int v)
     }
 }
 
-/* The sipc_str is copied (v may be a $var's slot the policy reuses); the
- * bytes need not be, they live as long as the message. */
+/* A new sipc_str and a copy of the bytes in the slots' home: v may be a
+ * $var's slot the policy reuses, or bytes of a message that dies first.
+ * The old value stays in the home, unchanged, for whoever still holds it. */
 void sipc_avp_set_str(sipc_msg *m, int slot, const sipc_str *v)
 {
     RtAvpVal *a = slot_of(m, slot, SIPC_T_STR, "avp_set_str");
     if (!a)
         return;
-    a->s = v ? rt_str_view(m, v->s, (size_t)v->len) : &rt_str_empty;
+    a->s = rt_str_copy(m->avp_home, v);
     a->set = 1;
     if (m->rec)
         rt_trace(m, "set $avp(%s) = %s", avp_name(m, slot), rt_rec_quote(m, a->s));

@@ -5,11 +5,14 @@
  * The one place where a request meets the main route and a reply meets the
  * main onreply_route, shared by sipd (rt_server.c, messages from nta) and
  * `sipc test` (rt_test.c, messages from case files), so both run exactly
- * the same code.  Each takes over the caller's reference to `msg`.
+ * the same code.  Each takes over the caller's reference to `msg`.  The
+ * transaction core (runtime/tm*.c) runs its failure, branch and reply
+ * routes through rt_dispatch_run(), on contexts it makes itself.
  */
 #include <stdio.h>
 
 #include "rt_internal.h"
+#include "tm.h"
 
 /* The last transcript line of a run: "end exit", "end drop", or "end"
  * when the route ran to its end (or returned). */
@@ -18,12 +21,20 @@ static const char *outcome_name(int rc)
     return rc == SIPC_EXIT ? " exit" : rc == SIPC_DROP ? " drop" : "";
 }
 
+int rt_dispatch_run(sipc_msg *m, sipc_route_fn fn)
+{
+    int rc = fn(m, NULL); /* entry routes return no value */
+    rt_trace(m, "end%s", outcome_name(rc));
+    return rc;
+}
+
 void rt_dispatch_request(const RtMsgEnv *env, sipc_route_fn route, msg_t *msg, sip_t *sip)
 {
     sipc_msg m;
     rt_msg_init(&m, env, msg, sip);
-    int rc = route(&m, NULL); /* entry routes return no value */
-    rt_trace(&m, "end%s", outcome_name(rc));
+    int rc = rt_dispatch_run(&m, route);
+    if (m.tm) /* t_relay() made a transaction: the request route lets go of it */
+        tm_request_done(&m, rc);
 
     if (rt_log_enabled(RT_LOG_DEBUG)) {
         char what[64];
@@ -47,9 +58,7 @@ int rt_dispatch_reply(const RtMsgEnv *env, sipc_route_fn onreply, msg_t *msg, si
     if (onreply) {
         sipc_msg m;
         rt_msg_init(&m, env, msg_ref_create(msg), sip);
-        int rc = onreply(&m, NULL);
-        rt_trace(&m, "end%s", outcome_name(rc));
-        relay = rc != SIPC_DROP;
+        relay = rt_dispatch_run(&m, onreply) != SIPC_DROP;
         rt_msg_release(&m);
     }
     return relay;

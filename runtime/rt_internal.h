@@ -7,9 +7,12 @@
  * bin/ include rt.h instead.
  *
  * Lifetimes: a sipc_msg lives on the stack of the dispatcher for the time of
- * one route run.  It owns one reference to the request `msg`; everything a
- * library function allocates for the message comes from `home`, the
- * request's own sofia home, and dies with the request.
+ * one route run.  It owns one reference to its message `msg`: the request,
+ * or for the transaction core (runtime/tm.h) a branch's copy of it, the
+ * transaction's copy for a failure_route, a reply for an onreply_route.
+ * Everything a library function allocates for the message comes from
+ * `home`, that message's own sofia home, and dies with it; what must live
+ * longer (AVP values) goes to the transaction's home (`avp_home`).
  *
  * Strings handed to the policy (const sipc_str *) stay valid, and keep
  * their value, until the message is done, as abi.h promises: the policy may
@@ -62,10 +65,9 @@ typedef struct RtHdrCache {
     const sipc_str *value;
 } RtHdrCache;
 
-/* One AVP slot.  AVPs live in the message context for now: today's server
- * is stateless, so a message is all the "transaction" there is.  When
- * transactions come, they move there (and set_str must then copy bytes into
- * the transaction's home). */
+/* One AVP slot.  The slots live with the transaction once t_relay() made
+ * one (runtime/tm.c), before that with the message (rt_avp.c); a string
+ * value's bytes are copied into that owner's home. */
 typedef struct RtAvpVal {
     int set;
     sipc_int i;
@@ -73,6 +75,17 @@ typedef struct RtAvpVal {
 } RtAvpVal;
 
 typedef struct RtRec RtRec;
+typedef struct TmTable TmTable;   /* runtime/tm.h */
+typedef struct TmTrans TmTrans;
+typedef struct TmBranch TmBranch;
+
+/* A target given to append_branch(), waiting for the next t_relay(). */
+typedef struct RtAppend {
+    struct RtAppend *next;
+    const char *uri; /* the branch's request URI, in the message home */
+    const char *hop; /* its next hop ($du when appended from the request URI), or NULL */
+    uint64_t bflags;
+} RtAppend;
 
 /* What every message of one server shares; owned by the server (or by the
  * offline test environment, rt_test.c). */
@@ -84,6 +97,7 @@ typedef struct RtMsgEnv {
     const RtPolicy *policy; /* regexes, AVP table, var_size; may be NULL */
     void *varbuf;           /* scratch for $vars, zeroed per message */
     size_t varbuf_size;
+    TmTable *tm;            /* the live transactions (runtime/tm.h); NULL: no t_relay */
 } RtMsgEnv;
 
 struct sipc_msg {
@@ -105,7 +119,8 @@ struct sipc_msg {
     RtHdrCache *hdrs;
     const sipc_str *du; /* $du, NULL when unset */
 
-    RtAvpVal *avps; /* desc->navps slots, allocated on first use */
+    RtAvpVal *avps;      /* desc->navps slots: the transaction's, or allocated on first use */
+    su_home_t *avp_home; /* where AVP strings are copied: the transaction's home, else `home` */
     void *vars;     /* $var block once sipc_vars() handed it out */
     void *varbuf;   /* from RtMsgEnv */
     size_t varbuf_size;
@@ -118,6 +133,16 @@ struct sipc_msg {
     int mf_state;   /* mf_process_maxfwd_header: 0 not run, 1 passed, -1 refused */
     int rr_added;   /* record_route() ran */
     int loop_logged;
+
+    /* Transactions (runtime/tm.h). */
+    int kind;            /* the SIPC_RK_* of the entry block running */
+    TmTrans *tm;         /* the transaction of this message, or NULL (none yet) */
+    TmBranch *branch;    /* branch_route, onreply_route: the branch; else NULL */
+    int t_code;          /* $T_reply_code in a failure_route */
+    int on_failure, on_branch, on_reply; /* armed before t_relay: route index + 1, 0 none */
+    int relayed;         /* t_relay() already ran in this route run */
+    RtAppend *appended, **append_tail; /* append_branch() targets for t_relay() */
+    const sipc_str *br;  /* $br: the first appended URI, or NULL */
 };
 
 /* --- rt_msg.c ------------------------------------------------------------- */
@@ -125,6 +150,12 @@ struct sipc_msg {
 /* Build a context around `msg`, taking over the caller's reference.  `env`
  * may be NULL (a context only for log lines). */
 void rt_msg_init(sipc_msg *m, const RtMsgEnv *env, msg_t *msg, sip_t *sip);
+/* The same for a message made here from one received earlier (a branch's
+ * copy, the transaction's request): msg_copy() keeps no source address,
+ * so the source and the transport come from the arguments (`tport` is
+ * referenced again, may be NULL). */
+void rt_msg_init_from(sipc_msg *m, const RtMsgEnv *env, msg_t *msg, sip_t *sip, const char *src_ip,
+                      int src_port, const char *proto, tport_t *tport);
 /* Drop the context's references; the policy's replies/forwards hold their own. */
 void rt_msg_release(sipc_msg *m);
 /* The message was edited: forget cached getter results (see above). */
@@ -142,6 +173,9 @@ void rt_dispatch_request(const RtMsgEnv *env, sipc_route_fn route, msg_t *msg, s
  * `msg` stays the caller's.  1 if the reply is to be relayed, 0 if the
  * policy dropped it. */
 int rt_dispatch_reply(const RtMsgEnv *env, sipc_route_fn onreply, msg_t *msg, sip_t *sip);
+/* Run entry block `fn` on a context made by the caller and write the
+ * closing "end" line; the route's outcome (SIPC_CONTINUE, _EXIT, _DROP). */
+int rt_dispatch_run(sipc_msg *m, sipc_route_fn fn);
 
 /* --- rt_rec.c: the transcript of offline tests ------------------------------ */
 
@@ -168,6 +202,22 @@ int rt_out_reply(sipc_msg *m, int code, const char *reason, sip_to_t *to);
  * URI); through nta, or into the transcript.  0, or -1 (logged). */
 int rt_out_relay(sipc_msg *m, msg_t *copy, const char *hop);
 
+/* The transaction's exits (runtime/tm.h), each through nta (tm_nta.c) or
+ * into the transcript.  0, or -1 (logged). */
+/* The transaction was made for m's request: a server transaction, and
+ * 100 Trying for an INVITE. */
+int rt_out_t_start(TmTrans *t, sipc_msg *m);
+/* Send branch `br`: `copy` (taken over) toward `hop` (NULL: by its request
+ * URI); `bm` is the branch's context, for the transcript's diff. */
+int rt_out_t_branch(TmBranch *br, sipc_msg *bm, msg_t *copy, const char *hop);
+/* CANCEL a branch that has not answered finally. */
+void rt_out_t_cancel(TmBranch *br);
+/* Relay a downstream reply (taken over) upstream through the transaction;
+ * `stray`: a 2xx after the transaction's final reply, relayed statelessly. */
+int rt_out_t_relay_reply(TmTrans *t, msg_t *reply, int stray);
+/* A reply made here, through the transaction. */
+int rt_out_t_reply(TmTrans *t, int code, const char *reason);
+
 /* --- rt_str.c: sipc_str values for the policy ------------------------------ */
 
 extern const sipc_str rt_str_empty; /* "" */
@@ -178,6 +228,9 @@ const sipc_str *rt_str_view(sipc_msg *m, const char *s, size_t n);
 const sipc_str *rt_str_cview(sipc_msg *m, const char *s);
 /* A NUL-terminated copy of v in the message home, or NULL. */
 char *rt_str_dup(sipc_msg *m, const sipc_str *v);
+/* A new sipc_str with its own copy of v's bytes in `home` (not
+ * NUL-terminated); &rt_str_empty for "" or on allocation failure. */
+const sipc_str *rt_str_copy(su_home_t *home, const sipc_str *v);
 /* Cache slot `slot` of m->pv: the cached value, or NULL to compute it. */
 #define RT_PV_CACHED(m, slot) ((m)->pv[slot])
 /* Store v in the cache slot and return it. */
@@ -247,7 +300,13 @@ void rt_signals_unwatch(RtSignals *sg);
 
 /* --- stdlib helpers used across files ------------------------------------------ */
 
-/* stdlib/sl.c: send a stateless reply; 0, or -1 (logged). */
+/* stdlib/sl.c: send a stateless reply (through the transaction when m has
+ * one, runtime/tm_reply.c); 0, or -1 (logged). */
 int rt_sl_reply(sipc_msg *m, int code, const char *reason);
+/* stdlib/fwd.c: the next hop of m's request as forward() and t_relay()
+ * choose it: `uri` if given (*bad set when it is not a usable URI), $du,
+ * the top Route when it is a loose router other than us, else NULL (the
+ * request URI).  In the message home. */
+const char *rt_next_hop(sipc_msg *m, const sipc_str *uri, int *bad);
 
 #endif /* SIPC_RT_INTERNAL_H */

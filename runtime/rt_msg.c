@@ -68,12 +68,16 @@ static void set_source(sipc_msg *m)
     m->si.len = (sipc_int)strlen(m->src_ip);
 }
 
-void rt_msg_init(sipc_msg *m, const RtMsgEnv *env, msg_t *msg, sip_t *sip)
+/* The fields every context starts with. */
+static void init_common(sipc_msg *m, const RtMsgEnv *env, msg_t *msg, sip_t *sip)
 {
     memset(m, 0, sizeof *m);
     m->msg = msg;
     m->sip = sip;
     m->home = msg_home(msg);
+    m->avp_home = m->home;
+    m->kind = sip && sip->sip_status ? SIPC_RK_ONREPLY : SIPC_RK_REQUEST;
+    m->append_tail = &m->appended;
     if (env) {
         m->env = env;
         m->rec = env->rec;
@@ -81,11 +85,12 @@ void rt_msg_init(sipc_msg *m, const RtMsgEnv *env, msg_t *msg, sip_t *sip)
         m->policy = env->policy;
         m->varbuf = env->varbuf;
         m->varbuf_size = env->varbuf_size;
-        /* Valid only while nta delivers this message, which is now. */
-        if (m->agent)
-            m->tport = nta_incoming_transport(m->agent, NULL, msg);
     }
-    set_source(m);
+}
+
+/* $rm: the method, or the CSeq's on a reply. */
+static void set_method(sipc_msg *m, const sip_t *sip)
+{
     if (sip && sip->sip_request && sip->sip_request->rq_method_name) {
         m->rm.s = sip->sip_request->rq_method_name;
         m->rm.len = (sipc_int)strlen(m->rm.s);
@@ -96,6 +101,29 @@ void rt_msg_init(sipc_msg *m, const RtMsgEnv *env, msg_t *msg, sip_t *sip)
     } else {
         m->rm.s = "";
     }
+}
+
+void rt_msg_init(sipc_msg *m, const RtMsgEnv *env, msg_t *msg, sip_t *sip)
+{
+    init_common(m, env, msg, sip);
+    /* Valid only while nta delivers this message, which is now. */
+    if (m->agent)
+        m->tport = nta_incoming_transport(m->agent, NULL, msg);
+    set_source(m);
+    set_method(m, sip);
+}
+
+void rt_msg_init_from(sipc_msg *m, const RtMsgEnv *env, msg_t *msg, sip_t *sip, const char *src_ip,
+                      int src_port, const char *proto, tport_t *tport)
+{
+    init_common(m, env, msg, sip);
+    m->tport = tport ? tport_ref(tport) : NULL;
+    snprintf(m->src_ip, sizeof m->src_ip, "%s", src_ip ? src_ip : "");
+    m->src_port = src_port;
+    m->proto = proto ? proto : "udp";
+    m->si.s = m->src_ip;
+    m->si.len = (sipc_int)strlen(m->src_ip);
+    set_method(m, sip);
 }
 
 void rt_msg_release(sipc_msg *m)

@@ -17,7 +17,16 @@
  * sends is not shown: it carries a fresh branch, and it is nta's, not the
  * policy's, decision.
  *
- * Ownership: rt_out_relay() takes over `copy` on every path.
+ * The transaction core's exits (rt_out_t_*, runtime/tm.h) work the same
+ * way: in sipd they go to tm_nta.c; offline a branch is a `relay N to URI`
+ * with its diff (N: its relay number), a CANCEL is `cancel branch N`, a
+ * reply relayed upstream `relay reply CODE REASON` and one made here
+ * `reply CODE REASON`.  The 100 Trying sent when an INVITE's transaction
+ * starts is not shown (like the Via, it is the runtime's, not the
+ * policy's).
+ *
+ * Ownership: rt_out_relay(), rt_out_t_branch() and rt_out_t_relay_reply()
+ * take over the message they are given on every path.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +35,7 @@
 #include <sofia-sip/sip_tag.h>
 
 #include "rt_internal.h"
+#include "tm.h"
 
 int rt_out_reply(sipc_msg *m, int code, const char *reason, sip_to_t *to)
 {
@@ -116,4 +126,61 @@ int rt_out_relay(sipc_msg *m, msg_t *copy, const char *hop)
         return -1;
     }
     return 0;
+}
+
+/* --- the transaction's exits ------------------------------------------------------- */
+
+int rt_out_t_start(TmTrans *t, sipc_msg *m)
+{
+    if (m->rec || !m->agent)
+        return 0;
+    return tm_nta_start(t, m);
+}
+
+int rt_out_t_branch(TmBranch *br, sipc_msg *bm, msg_t *copy, const char *hop)
+{
+    if (bm->rec) {
+        sip_t *csip = sip_object(copy);
+        char *target = !hop && csip && csip->sip_request ? url_as_string(bm->home, csip->sip_request->rq_url) : NULL;
+        rt_trace(bm, "relay %d to %s", br->relay, hop ? hop : target ? target : "?");
+        trace_changes(bm, bm->env ? bm->env->orig_text : NULL, copy);
+        msg_destroy(copy);
+        return 0;
+    }
+    if (!bm->agent) { /* offline without a transcript (benchmarks) */
+        msg_destroy(copy);
+        return 0;
+    }
+    return tm_nta_branch(br, copy, hop);
+}
+
+void rt_out_t_cancel(TmBranch *br)
+{
+    const RtMsgEnv *env = br->t->env;
+    if (env->rec)
+        tm_trace(br->t, "cancel branch %d", br->relay);
+    else if (env->agent)
+        tm_nta_cancel(br);
+}
+
+int rt_out_t_relay_reply(TmTrans *t, msg_t *reply, int stray)
+{
+    if (t->env->rec || !t->env->agent) {
+        sip_t *sip = sip_object(reply);
+        if (sip && sip->sip_status)
+            tm_trace(t, "relay reply %d %s", sip->sip_status->st_status,
+                     sip->sip_status->st_phrase ? sip->sip_status->st_phrase : "");
+        msg_destroy(reply);
+        return 0;
+    }
+    return tm_nta_relay_reply(t, reply, stray);
+}
+
+int rt_out_t_reply(TmTrans *t, int code, const char *reason)
+{
+    if (t->env->rec || !t->env->agent) {
+        tm_trace(t, "reply %d %s", code, reason);
+        return 0;
+    }
+    return tm_nta_reply(t, code, reason);
 }

@@ -17,8 +17,8 @@
  *
  * A library function this sipd does not provide yet (rt_symtab.c declares
  * them weak) leaves the policy's reference to it unresolved: libtcc says
- * "undefined symbol 'sipc_t_relay'", dlopen "undefined symbol:
- * sipc_t_relay".  Both become "POLICY: this sipd does not provide t_relay()
+ * "undefined symbol 'sipc_lookup'", dlopen "undefined symbol:
+ * sipc_lookup".  Both become "POLICY: this sipd does not provide lookup()
  * yet", the C name mapped back to the policy's through builtins.def.
  *
  * Ownership: RtPolicy owns the JIT state or the dl handle, the compiled

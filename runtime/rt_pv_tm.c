@@ -3,17 +3,22 @@
  * rt_pv_tm.c - pseudo-variables of replies, transactions and branches:
  * $rs $rr $T_reply_code $T_branch_idx $br $bf.
  *
- * Today's server is stateless and runs only request routes, where the
- * checker does not even allow $rs, $rr or $T_reply_code: they read 0 or ""
- * until onreply and failure routes exist.  There is one branch, index 0,
- * with no appended URI ($br is ""); its flags are kept in the message
- * context (setbflag() and friends, stdlib/flags.c).
+ * In an onreply_route the context's message is the reply, so $rs and $rr
+ * read its status line and $T_reply_code is the same status; in a
+ * failure_route $T_reply_code is the status of the reply chosen when every
+ * branch ended (runtime/tm_reply.c).  $T_branch_idx is the index of the
+ * branch a branch_route or onreply_route runs for (0 for the first branch
+ * of the transaction, counting on across serial forks).  $br is the URI of
+ * the first append_branch() of this route run, "" if none; $bf the flags
+ * of the current branch (setbflag(), stdlib/flags.c).  The checker keeps
+ * each where it has a meaning (stdlib/pvars.def); elsewhere they read 0
+ * or "".
  */
 #include "rt_internal.h"
+#include "tm.h"
 
 sipc_int sipc_pv_rs(sipc_msg *m)
 {
-    /* A reply's own status, should a reply ever be routed. */
     return m->sip && m->sip->sip_status ? m->sip->sip_status->st_status : 0;
 }
 
@@ -27,20 +32,19 @@ const sipc_str *sipc_pv_rr(sipc_msg *m)
 
 sipc_int sipc_pv_T_reply_code(sipc_msg *m)
 {
-    (void)m;
-    return 0;
+    if (m->sip && m->sip->sip_status)
+        return m->sip->sip_status->st_status;
+    return m->t_code;
 }
 
 sipc_int sipc_pv_T_branch_idx(sipc_msg *m)
 {
-    (void)m;
-    return 0;
+    return m->branch ? m->branch->idx : 0;
 }
 
 const sipc_str *sipc_pv_br(sipc_msg *m)
 {
-    (void)m;
-    return &rt_str_empty;
+    return m->br ? m->br : &rt_str_empty;
 }
 
 sipc_int sipc_pv_bf(sipc_msg *m)

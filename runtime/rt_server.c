@@ -2,12 +2,15 @@
 /*
  * rt_server.c - the SIP server: one sofia-sip nta agent driving the policy.
  *
- * The agent runs in proxy mode (NTATAG_UA(0)) with no default leg, so nta
- * hands every request that matches no transaction to on_message(), the
- * stateless path: build a sipc_msg, run the policy's main request route
- * (with ret NULL: an entry route returns no value), release.  Whatever the
- * policy did (a stateless reply, a stateless forward) holds its own
- * reference, so the request is always released here.
+ * The agent runs in proxy mode (NTATAG_UA(0), NTATAG_CANCEL_487(0)) with
+ * no default leg, so nta hands every request that matches no transaction
+ * to on_message(), the stateless path: build a sipc_msg, run the policy's
+ * main request route (with ret NULL: an entry route returns no value),
+ * release.  Whatever the policy did (a stateless reply, a stateless
+ * forward) holds its own reference, so the request is always released
+ * here.  Only a t_relay() turns the request into a transaction (runtime/
+ * tm*.c, tm_nta.c): nta then matches its retransmissions, ACK and CANCEL,
+ * and its branches' replies, which never come through on_message().
  *
  * Responses that reach on_message() answer requests we forwarded
  * statelessly.  The policy's main onreply_route (if any) sees each first
@@ -15,8 +18,10 @@
  * the top Via must be ours; nta_msg_tsend() pops it and sends to the next.
  *
  * Ownership: RtServer is a sofia home (su_home_new) holding the root, the
- * agent and the $var buffer messages borrow; rt_server_destroy() destroys the agent, then the root, then the
- * home, then deinitialises su.  The policy is borrowed.
+ * agent, the table of live transactions and the $var buffer messages
+ * borrow; rt_server_destroy() frees the transactions, destroys the agent,
+ * then the root, then the home, then deinitialises su.  The policy is
+ * borrowed.
  */
 #define NTA_AGENT_MAGIC_T struct RtServer
 
@@ -32,6 +37,7 @@
 #include <sofia-sip/tport_tag.h>
 
 #include "rt_internal.h"
+#include "tm.h"
 
 struct RtServer {
     su_home_t home[1]; /* first: the server is its own home */
@@ -41,6 +47,7 @@ struct RtServer {
     sipc_route_fn main_route;
     sipc_route_fn onreply_route; /* the main one, for every reply; or NULL */
     RtMsgEnv env; /* what each message context borrows: agent, policy, $var buffer */
+    TmTable tm;   /* the live transactions (env.tm) */
     char bound[128]; /* "udp:127.0.0.1:5060" */
 };
 
@@ -248,17 +255,24 @@ RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size
     }
     sofia_quiet = 1;
     sofia_first[0] = '\0';
+    /* Proxy semantics: an INVITE server transaction ends at 2xx; a CANCEL
+     * gets 200 from nta but the 487 comes from downstream (tm_nta.c). */
     srv->agent = nta_agent_create(srv->root, URL_STRING_MAKE(url), on_message, srv, NTATAG_UA(0),
-                                  NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1), TPTAG_UDP_RMEM(4 << 20),
-                                  TPTAG_UDP_WMEM(4 << 20), TAG_END());
+                                  NTATAG_CANCEL_487(0), NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
+                                  TPTAG_UDP_RMEM(4 << 20), TPTAG_UDP_WMEM(4 << 20), TAG_END());
     sofia_quiet = 0;
     if (!srv->agent) {
         snprintf(err, errlen, "cannot listen on %s: %s", listen, sofia_reason());
         goto fail;
     }
     set_bound(srv);
+    unsigned fr = (unsigned)rt_policy_setting_int(policy, "tm.fr_timer", TM_FR_TIMER_DEFAULT);
+    unsigned fr_inv = (unsigned)rt_policy_setting_int(policy, "tm.fr_inv_timer", TM_FR_INV_TIMER_DEFAULT);
+    tm_table_init(&srv->tm, srv->root, fr, fr_inv);
+    rt_log(RT_LOG_DEBUG, "tm: fr_timer %u ms, fr_inv_timer %u ms", fr, fr_inv);
     srv->env.agent = srv->agent;
     srv->env.policy = policy;
+    srv->env.tm = &srv->tm;
     /* One $var block, lent to each message in turn (rt_msg.c). */
     srv->env.varbuf_size = rt_policy_desc(policy)->var_size;
     if (srv->env.varbuf_size && !(srv->env.varbuf = su_zalloc(srv->home, (isize_t)srv->env.varbuf_size))) {
@@ -288,12 +302,28 @@ int rt_server_run(RtServer *srv, char *err, size_t errlen)
     return 0;
 }
 
+/* How many requests went stateless and how many made transactions, for
+ * the log (and the tests that check OPTIONS stays stateless). */
+static void log_stats(RtServer *srv)
+{
+    usize_t server_tr = 0, client_tr = 0, trless = 0;
+    if (!rt_log_enabled(RT_LOG_DEBUG))
+        return;
+    nta_agent_get_stats(srv->agent, NTATAG_S_SERVER_TR_REF(server_tr), NTATAG_S_CLIENT_TR_REF(client_tr),
+                        NTATAG_S_TRLESS_REQUEST_REF(trless), TAG_END());
+    rt_log(RT_LOG_DEBUG, "stats: %lu server transactions, %lu client transactions, %lu stateless requests",
+           (unsigned long)server_tr, (unsigned long)client_tr, (unsigned long)trless);
+}
+
 void rt_server_destroy(RtServer *srv)
 {
     if (!srv)
         return;
-    if (srv->agent)
+    if (srv->agent) {
+        log_stats(srv);
+        tm_table_clear(&srv->tm); /* their nta objects first, then the agent */
         nta_agent_destroy(srv->agent);
+    }
     if (srv->root)
         su_root_destroy(srv->root);
     su_home_unref(srv->home);

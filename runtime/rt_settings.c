@@ -8,12 +8,16 @@
  * `log_level`), the policy beats sipd's defaults.
  *
  * Used today: the first udp `listen` (further ones, and tcp/tls ones, are
- * warned about: those transports come later) and `log_level`.  Every other
- * setting is accepted and, at debug level, named as not used yet.  Values
+ * warned about: those transports come later), `log_level`, and the
+ * transaction timers `tm.fr_timer` and `tm.fr_inv_timer` (read by
+ * rt_server.c through rt_policy_setting_int).  Every other setting is
+ * accepted and, at debug level, named as not used yet.  Values
  * are still checked defensively: an object not made by sipc could carry
  * anything, and a bad value is warned about and ignored.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rt.h"
@@ -27,6 +31,31 @@ static int parse_level(const char *v, RtLogLevel *out)
             return 0;
         }
     return -1;
+}
+
+/* Settings other code reads itself (not named as unused). */
+static int used_elsewhere(const char *name)
+{
+    return !strcmp(name, "tm.fr_timer") || !strcmp(name, "tm.fr_inv_timer");
+}
+
+long rt_policy_setting_int(const RtPolicy *p, const char *name, long def)
+{
+    const sipc_policy_desc *d = rt_policy_desc(p);
+    for (unsigned i = 0; i < d->nsettings; i++) {
+        if (strcmp(d->settings[i].name, name) != 0)
+            continue;
+        char *end;
+        errno = 0;
+        long v = strtol(d->settings[i].value, &end, 10);
+        if (errno || end == d->settings[i].value || *end || v < 0) {
+            rt_log(RT_LOG_WARN, "%s: setting %s = %s is not a number; using %ld",
+                   d->source_name ? d->source_name : "policy", name, d->settings[i].value, def);
+            return def;
+        }
+        return v;
+    }
+    return def;
 }
 
 static int is_udp(const char *addr)
@@ -59,6 +88,8 @@ int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int keep_le
     for (unsigned i = 0; i < d->nsettings; i++) {
         const sipc_setting *s = &d->settings[i];
         if (!strcmp(s->name, "log_level"))
+            continue;
+        if (used_elsewhere(s->name))
             continue;
         if (strcmp(s->name, "listen") != 0) {
             rt_log(RT_LOG_DEBUG, "%s: setting %s = %s is not used by this sipd yet", src, s->name, s->value);

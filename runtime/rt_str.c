@@ -58,6 +58,22 @@ char *rt_str_dup(sipc_msg *m, const sipc_str *v)
     return s;
 }
 
+const sipc_str *rt_str_copy(su_home_t *home, const sipc_str *v)
+{
+    if (!v || v->len <= 0)
+        return &rt_str_empty;
+    sipc_str *c = su_alloc(home, (isize_t)sizeof *c + (isize_t)v->len);
+    if (!c) {
+        oom();
+        return &rt_str_empty;
+    }
+    char *bytes = (char *)(c + 1); /* the bytes follow the slice, in one block */
+    memcpy(bytes, v->s, (size_t)v->len);
+    c->s = bytes;
+    c->len = v->len;
+    return c;
+}
+
 const sipc_str *rt_pv_keep(sipc_msg *m, int slot, const sipc_str *v)
 {
     /* The shared "" (a missing header, or an allocation failure) is not

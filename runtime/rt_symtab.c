@@ -9,10 +9,10 @@
  * whole runtime archive).
  *
  * Every symbol of the tables is declared weak here: a row whose function is
- * not written yet (t_relay before transactions exist) then links as a NULL
+ * not written yet (lookup before user location exists) then links as a NULL
  * address instead of breaking the build.  jit_load skips NULL entries, so a
  * policy that calls such a function fails to relocate, and rt_policy.c
- * turns that into "this sipd does not provide t_relay() yet" using
+ * turns that into "this sipd does not provide lookup() yet" using
  * rt_symbol_policy_name() below.  The core helpers of abi.h are declared
  * normally: every sipd must have them.
  */

@@ -12,7 +12,13 @@
  * Transcript lines added here:
  *   reject 400 Bad Request     the request does not parse (nta would send it)
  *   reply from relay N: 180 Ringing
- *   relay reply 180 Ringing    / drop reply 180 Ringing
+ *   relay reply 180 Ringing    / drop reply 180 Ringing (stateless relays)
+ *
+ * A `--- reply N` to a branch of t_relay() goes to the transaction core
+ * (tm_reply_in, runtime/tm_reply.c), which writes the lines that follow;
+ * one to a forward() is relayed per the stateless rules above.  The core
+ * keeps finished transactions until the case ends (TmTable.keep_done), so
+ * a late reply still reaches its branch.
  *
  * Ownership: the RtTestEnv is a sofia home; it owns the recorder (malloc),
  * the $var block and copies of the case's addresses and request text.  The
@@ -28,10 +34,12 @@
 
 #include "rt_internal.h"
 #include "rt_test.h"
+#include "tm.h"
 
 struct RtTestEnv {
     su_home_t home[1]; /* first: the env is its own home */
     RtMsgEnv env;
+    TmTable tm; /* the case's transactions (env.tm) */
     RtRec *rec; /* env.rec while recording */
     sipc_route_fn main_route, onreply_route;
     char *orig_text; /* the current case's request; freed by rt_test_reset */
@@ -51,6 +59,8 @@ RtTestEnv *rt_test_env_create(RtPolicy *policy, char *err, size_t errlen)
     }
     const sipc_policy_desc *d = rt_policy_desc(policy);
     t->env.policy = policy;
+    tm_table_init(&t->tm, NULL, TM_FR_TIMER_DEFAULT, TM_FR_INV_TIMER_DEFAULT); /* no clock: timers never fire */
+    t->env.tm = &t->tm;
     t->env.varbuf_size = d->var_size;
     if (d->var_size && !(t->env.varbuf = su_zalloc(t->home, (isize_t)d->var_size))) {
         snprintf(err, errlen, "out of memory for the policy's $var block");
@@ -66,6 +76,7 @@ void rt_test_env_destroy(RtTestEnv *t)
 {
     if (!t)
         return;
+    tm_table_clear(&t->tm);
     rt_rec_free(t->rec);
     su_home_unref(t->home);
     su_deinit();
@@ -144,7 +155,18 @@ int rt_test_reply(RtTestEnv *t, int relay, const char *text, size_t len, char *e
     }
     int code = sip->sip_status->st_status;
     const char *phrase = sip->sip_status->st_phrase ? sip->sip_status->st_phrase : "";
+    TmBranch *br = tm_find_relay(&t->tm, relay);
+    if (br && (br->state == TM_BR_DROPPED || br->state == TM_BR_FAILED)) {
+        msg_destroy(msg);
+        snprintf(err, errlen, "relay %d was not sent (its branch was %s)", relay,
+                 br->state == TM_BR_DROPPED ? "dropped" : "refused");
+        return -1;
+    }
     rt_rec_line(t->rec, "reply from relay %d: %d %s", relay, code, phrase);
+    if (br) { /* a branch of t_relay(): the transaction decides */
+        tm_reply_in(br, msg, sip);
+        return 0;
+    }
     int keep = rt_dispatch_reply(&t->env, t->onreply_route, msg, sip);
     rt_rec_line(t->rec, "%s reply %d %s", keep ? "relay" : "drop", code, phrase);
     msg_destroy(msg);
@@ -163,6 +185,7 @@ void rt_test_set_recording(RtTestEnv *t, int on)
 
 void rt_test_reset(RtTestEnv *t)
 {
+    tm_table_clear(&t->tm);
     rt_rec_clear(t->rec);
     su_free(t->home, t->orig_text);
     t->orig_text = NULL;

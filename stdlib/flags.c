@@ -6,8 +6,11 @@
  * A policy declares its flags by name (`flag NAME;`, `bflag NAME;`); the
  * compiler passes the bit number (the index of the name in the descriptor)
  * and sipd keeps the bits in 64-bit words (rt_policy_check refuses more than
- * 64 of either kind).  Message flags live with the message; branch flags
- * are those of branch 0, the only branch of today's stateless server, and
+ * 64 of either kind).  Message flags live with the message and, once
+ * t_relay() made a transaction, are carried by it from route to route
+ * (runtime/tm.c).  Branch flags are those of the current branch: in a
+ * request or failure route the next branch 0 (an append_branch() takes the
+ * flags set at that moment), in a branch_route the branch being sent; they
  * read back as $bf.  A bit outside 0..63 is ignored (reads false).
  */
 #include "rt_internal.h"

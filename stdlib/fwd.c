@@ -47,8 +47,9 @@
 #include "rt_internal.h"
 
 /* The next hop as a URI string in the home, or NULL for the request URI;
- * *bad is set when the `uri` argument is not a usable URI. */
-static const char *next_hop(sipc_msg *m, const sipc_str *uri, int *bad)
+ * *bad is set when the `uri` argument is not a usable URI.  t_relay()
+ * (runtime/tm.c) chooses the next hop of its first branch the same way. */
+const char *rt_next_hop(sipc_msg *m, const sipc_str *uri, int *bad)
 {
     *bad = 0;
     if (uri && uri->len > 0) {
@@ -88,7 +89,7 @@ int sipc_forward(sipc_msg *m, const sipc_str *uri)
             rt_sl_reply(m, 483, "Too Many Hops");
         return 0;
     }
-    const char *hop = next_hop(m, uri, &bad);
+    const char *hop = rt_next_hop(m, uri, &bad);
     if (bad)
         return 0;
     /* A next hop that is this server would loop until Max-Forwards runs out. */

@@ -67,6 +67,8 @@ int sipc_append_hf(sipc_msg *m, const sipc_str *line)
     if (why) {
         rt_log(RT_LOG_WARN, "append_hf(\"%.*s\") refused: %s (call-id %s)", (int)(n > 200 ? 200 : n), line->s,
                why, rt_msg_call_id(sip));
+        if (m->rec)
+            rt_trace(m, "append_hf %s refused: %s", rt_rec_quote(m, line), why);
         return 0;
     }
     /* A known header is made from its value, an extension header from the
@@ -84,6 +86,10 @@ int sipc_append_hf(sipc_msg *m, const sipc_str *line)
         return 0;
     }
     rt_msg_changed(m);
+    if (m->rec) {
+        sipc_str added = {line->s, (sipc_int)n};
+        rt_trace(m, "append_hf %s", rt_rec_quote(m, &added));
+    }
     return 1;
 }
 
@@ -111,5 +117,7 @@ int sipc_remove_hf(sipc_msg *m, const sipc_str *name)
     }
     if (removed)
         rt_msg_changed(m);
+    if (m->rec)
+        rt_trace(m, "remove_hf %s: %d removed", rt_rec_quote(m, name), removed);
     return removed > 0;
 }

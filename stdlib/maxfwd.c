@@ -40,9 +40,11 @@ int sipc_mf_process_maxfwd_header(sipc_msg *m, sipc_int limit)
     if (mf && mf->mf_count == 0) {
         rt_log(RT_LOG_DEBUG, "mf_process_maxfwd_header: Max-Forwards is 0 (call-id %s)", rt_msg_call_id(sip));
         m->mf_state = -1;
+        rt_trace(m, "Max-Forwards 0: hop limit reached");
         return 0;
     }
     if (mf) {
+        rt_trace(m, "Max-Forwards %lu -> %lu", mf->mf_count, mf->mf_count - 1);
         mf->mf_count--;
         msg_fragment_clear(mf->mf_common);
     } else {
@@ -53,6 +55,7 @@ int sipc_mf_process_maxfwd_header(sipc_msg *m, sipc_int limit)
                    rt_msg_call_id(sip));
             return 0; /* mf_state stays 0: forward() will still try */
         }
+        rt_trace(m, "Max-Forwards added: %s", v);
     }
     m->mf_state = 1;
     rt_msg_changed(m);

@@ -53,6 +53,7 @@ int sipc_record_route(sipc_msg *m)
     }
     m->rr_added = 1;
     rt_msg_changed(m);
+    rt_trace(m, "record_route %s", rr);
     return 1;
 }
 
@@ -90,8 +91,10 @@ int sipc_loose_route(sipc_msg *m)
         sip_route_remove(m->msg, sip);
         consumed = 1;
     }
-    if (!consumed)
+    if (!consumed) {
+        rt_trace(m, "loose_route: no Route of ours");
         return 0;
+    }
     rt_msg_changed(m);
 
     /* 3. The next hop. */
@@ -109,6 +112,9 @@ int sipc_loose_route(sipc_msg *m)
         sip_route_remove(m->msg, sip);
         rt_msg_changed(m);
     }
+    if (m->rec)
+        rt_trace(m, "loose_route: next hop %s", m->du ? rt_rec_quote(m, m->du)
+                                                      : url_as_string(m->home, sip->sip_request->rq_url));
     return 1;
 
 oom:

@@ -4,7 +4,10 @@
  *
  * Replies go out with nta_msg_treply(), never through a server transaction:
  * nothing is retained after the send (see DESIGN.md, "stateless where the
- * RFC allows it").  A retransmitted request simply runs the policy again
+ * RFC allows it").  The one exception is a request that already has a
+ * transaction (t_relay() ran, or this is its failure_route): the reply must
+ * then go through that transaction (runtime/tm_reply.c), or nta would
+ * answer the request a second time when the transaction ends.  A retransmitted request simply runs the policy again
  * and gets the same reply; so that the UAC sees the same To tag each time
  * (RFC 3261 section 8.2.6.2), the tag is a hash of the request's
  * transaction identity rather than a random token.
@@ -18,6 +21,7 @@
 #include <sofia-sip/su_string.h>
 
 #include "rt_internal.h"
+#include "tm.h"
 
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
@@ -61,6 +65,13 @@ int rt_sl_reply(sipc_msg *m, int code, const char *reason)
         reason = sip_status_phrase(code);
     if (!reason)
         reason = "";
+    if (m->tm) { /* nta tags the To of a transaction's replies itself */
+        if (tm_reply_local(m->tm, code, reason) < 0)
+            return -1;
+        m->done |= RT_MSG_REPLIED;
+        m->reply_code = code;
+        return 0;
+    }
     if (code > 100 && sip->sip_to && !sip->sip_to->a_tag) {
         char tag[24];
         stable_to_tag(sip, tag, sizeof tag);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * missing_builtin_policy.c - a well-formed ABI version 2 policy that calls
- * library functions today's sipd does not provide: t_relay() and, when
- * built with -DALSO_LOOKUP, lookup() as well.  tests/e2e/test_policy_load.sh
+ * library functions today's sipd does not provide: lookup() and, when
+ * built with -DALSO_SAVE, save() as well.  tests/e2e/test_policy_load.sh
  * checks that sipd refuses it at load time, with exit status 1 and the
- * message "this sipd does not provide t_relay() yet" (naming lookup() too
+ * message "this sipd does not provide lookup() yet" (naming save() too
  * through libtcc, which reports every missing symbol), both as a .so and as
  * C compiled by libtcc; never a crash, never a failure at the first call.
  */
@@ -15,10 +15,10 @@
 static int route_main(sipc_msg *m, void *ret)
 {
     (void)ret;
-    if (!sipc_t_relay(m, 0))
-        sipc_sl_send_reply(m, 500, &(sipc_str){"Relay Failed", 12});
-#ifdef ALSO_LOOKUP
-    sipc_lookup(m, &(sipc_str){"location", 8}, 0);
+    if (!sipc_lookup(m, &(sipc_str){"location", 8}, 0))
+        sipc_sl_send_reply(m, 404, &(sipc_str){"Not Found", 9});
+#ifdef ALSO_SAVE
+    sipc_save(m, &(sipc_str){"location", 8}, 0);
 #endif
     return SIPC_EXIT;
 }

@@ -52,7 +52,7 @@ run() {
     log_has "$SIPD_LOG" 'warn: $ru "sip:has space@'
     log_has "$SIPD_LOG" 'warn: append_hf("X-Bad: a'
     log_has "$SIPD_LOG" "warn: record_route: already added to this request"
-    log_has "$SIPD_LOG" "setting tm.fr_timer = 5000 is not used by this sipd yet"
+    log_has "$SIPD_LOG" "debug: tm: fr_timer 5000 ms, fr_inv_timer 120000 ms"
 }
 
 run c-tcc tests/data/rt_features_policy.c 77

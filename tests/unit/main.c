@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * main.c - runs every CUnit suite of the compiler; exit 1 on any failure.
+ * main.c - runs every CUnit suite (the compiler, the .siptest reader, the
+ * best-reply choice of the transaction core); exit 1 on any failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ int main(void)
     unit_add_flow_suite();
     unit_add_sipsyntax_suite();
     unit_add_siptest_suite();
+    unit_add_tm_choice_suite();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

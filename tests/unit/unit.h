@@ -19,5 +19,6 @@ void unit_add_tables_suite(void);
 void unit_add_flow_suite(void);
 void unit_add_sipsyntax_suite(void);
 void unit_add_siptest_suite(void);
+void unit_add_tm_choice_suite(void);
 
 #endif

@@ -82,6 +82,20 @@ void ast_add_decl(Parser *p, DeclKind kind, Token name, Token type)
     p->prog->decl_tail = &d->next;
 }
 
+void ast_walk(Node *n, AstVisit_fn fn, void *ctx)
+{
+    for (; n; n = n->next) {
+        fn(n, ctx);
+        ast_walk(n->lhs, fn, ctx);
+        ast_walk(n->rhs, fn, ctx);
+        ast_walk(n->cond, fn, ctx);
+        ast_walk(n->then, fn, ctx);
+        ast_walk(n->els, fn, ctx);
+        ast_walk(n->body, fn, ctx);
+        ast_walk(n->args, fn, ctx);
+    }
+}
+
 const char *ast_kind_name(NodeKind kind)
 {
     static const char *const names[] = {

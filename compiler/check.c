@@ -24,35 +24,20 @@
 
 #include "check.h"
 
-void check_error(Checker *c, int off, const char *fmt, ...)
-{
-    if (c->quiet)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    diag_report(c->d, DL_ERROR, off, fmt, ap);
-    va_end(ap);
-}
-
-void check_warning(Checker *c, int off, const char *fmt, ...)
-{
-    if (c->quiet)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    diag_report(c->d, DL_WARNING, off, fmt, ap);
-    va_end(ap);
-}
-
-void check_note(Checker *c, int off, const char *fmt, ...)
-{
-    if (c->quiet)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    diag_report(c->d, DL_NOTE, off, fmt, ap);
-    va_end(ap);
-}
+/* check_error, check_warning, check_note: diagnostics unless in a quiet pass. */
+#define CHECK_DIAG_FN(fn, lvl)                                                                       \
+    void fn(Checker *c, int off, const char *fmt, ...)                                             \
+    {                                                                                              \
+        if (c->quiet)                                                                              \
+            return;                                                                                \
+        va_list ap;                                                                                \
+        va_start(ap, fmt);                                                                         \
+        diag_report(c->d, lvl, off, fmt, ap);                                                      \
+        va_end(ap);                                                                                \
+    }
+CHECK_DIAG_FN(check_error, DL_ERROR)
+CHECK_DIAG_FN(check_warning, DL_WARNING)
+CHECK_DIAG_FN(check_note, DL_NOTE)
 
 /* --- declarations --------------------------------------------------------- */
 
@@ -280,69 +265,65 @@ static const char *kind_keyword(int kind)
 
 /*
  * Resolves route(NAME) calls and route names given to t_on_failure() and
- * friends, for every node under n.  Arguments are matched to parameter
+ * friends (visited by ast_walk).  Arguments are matched to parameter
  * letters the way check_expr() does it.
  */
-static void resolve_routes(Checker *c, Node *n)
+static void resolve_node(Node *n, void *ctx)
 {
-    for (; n; n = n->next) {
-        if (n->kind == ND_ROUTE_CALL) {
-            n->target = find_route(c->prog, SIPC_RK_REQUEST, n->tok.z, n->tok.n);
-            if (!n->target)
-                check_error(c, n->tok.off, "unknown route '%.*s'", n->tok.n, n->tok.z);
+    Checker *c = ctx;
+    if (n->kind == ND_ROUTE_CALL) {
+        n->target = find_route(c->prog, SIPC_RK_REQUEST, n->tok.z, n->tok.n);
+        if (!n->target)
+            check_error(c, n->tok.off, "unknown route '%.*s'", n->tok.n, n->tok.z);
+        else
+            n->target->used = 1;
+        return;
+    }
+    const Builtin *fn = n->kind == ND_CALL ? builtin_find(n->tok.z, n->tok.n) : NULL;
+    if (!fn)
+        return;
+    Node *a = n->args;
+    for (const char *sig = fn->params; *sig && a; sig++) {
+        if (*sig == '?')
+            continue;
+        int kind = route_letter_kind(*sig);
+        if (kind && a->kind == ND_STR) {
+            a->target = find_route(c->prog, kind, a->sval, a->slen);
+            Route *other = NULL;
+            for (int k = 1; k <= SIPC_RK_ERROR && !a->target && !other; k <<= 1)
+                other = find_route(c->prog, k, a->sval, a->slen);
+            if (!a->target && other)
+                check_error(c, a->tok.off, "%s[%.*s] does not exist; %.*s[%.*s] is another kind of route",
+                            kind_keyword(kind), a->slen, a->sval, other->kw.n, other->kw.z, a->slen, a->sval);
+            else if (!a->target)
+                check_error(c, a->tok.off, "%s[%.*s] does not exist", kind_keyword(kind), a->slen, a->sval);
             else
-                n->target->used = 1;
-        } else if (n->kind == ND_CALL) {
-            const Builtin *fn = builtin_find(n->tok.z, n->tok.n);
-            if (fn) {
-                Node *a = n->args;
-                for (const char *sig = fn->params; *sig && a; sig++) {
-                    if (*sig == '?')
-                        continue;
-                    int kind = route_letter_kind(*sig);
-                    if (kind && a->kind == ND_STR) {
-                        a->target = find_route(c->prog, kind, a->sval, a->slen);
-                        Route *other = NULL;
-                        for (int k = 1; k <= SIPC_RK_ERROR && !a->target && !other; k <<= 1)
-                            other = find_route(c->prog, k, a->sval, a->slen);
-                        if (!a->target && other)
-                            check_error(c, a->tok.off, "%s[%.*s] does not exist; %.*s[%.*s] is another kind of route",
-                                        kind_keyword(kind), a->slen, a->sval, other->kw.n, other->kw.z, a->slen,
-                                        a->sval);
-                        else if (!a->target)
-                            check_error(c, a->tok.off, "%s[%.*s] does not exist", kind_keyword(kind),
-                                        a->slen, a->sval);
-                        else
-                            a->target->used = 1;
-                    }
-                    a = a->next;
-                }
-            }
+                a->target->used = 1;
         }
-        resolve_routes(c, n->lhs);
-        resolve_routes(c, n->rhs);
-        resolve_routes(c, n->cond);
-        resolve_routes(c, n->then);
-        resolve_routes(c, n->els);
-        resolve_routes(c, n->body);
-        resolve_routes(c, n->args);
+        a = a->next;
     }
 }
 
-/* Calls `fn(c, target, call)` for every route(NAME) under n. */
-static void each_route_call(Checker *c, Node *n, Route *from, void (*fn)(Checker *, Route *, Route *, Node *))
+typedef void RouteCall_fn(Checker *c, Route *from, Route *to, Node *call);
+
+typedef struct CallWalk {
+    Checker *c;
+    Route *from;
+    RouteCall_fn *fn;
+} CallWalk;
+
+static void call_node(Node *n, void *ctx)
 {
-    for (; n; n = n->next) {
-        if (n->kind == ND_ROUTE_CALL && n->target)
-            fn(c, from, n->target, n);
-        each_route_call(c, n->lhs, from, fn);
-        each_route_call(c, n->rhs, from, fn);
-        each_route_call(c, n->cond, from, fn);
-        each_route_call(c, n->then, from, fn);
-        each_route_call(c, n->els, from, fn);
-        each_route_call(c, n->body, from, fn);
-        each_route_call(c, n->args, from, fn);
-    }
+    CallWalk *w = ctx;
+    if (n->kind == ND_ROUTE_CALL && n->target)
+        w->fn(w->c, w->from, n->target, n);
+}
+
+/* Calls `fn(c, from, target, call)` for every route(NAME) under n. */
+static void each_route_call(Checker *c, Node *n, Route *from, RouteCall_fn *fn)
+{
+    CallWalk w = {c, from, fn};
+    ast_walk(n, call_node, &w);
 }
 
 /* --- recursion, reach and order ---------------------------------------------- */
@@ -443,7 +424,7 @@ int check_program(Arena *a, Diag *d, Program *prog)
         check_setting(&c, s);
     check_route_names(&c);
     for (Route *r = prog->routes; r; r = r->next)
-        resolve_routes(&c, r->body);
+        ast_walk(r->body, resolve_node, &c);
 
     Walk w = {.order = arena_alloc(a, sizeof(Route *) * (size_t)(prog->nroutes + 1))};
     c.walk = &w;

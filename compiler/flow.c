@@ -234,50 +234,45 @@ static void flow_route(Flow *f, Route *r, Word *entry)
 }
 
 /* Routes with callees before callers: depth-first post-order. */
-static void order_routes(Node *n, Route **order, int *count);
+typedef struct Order {
+    Route **routes;
+    int count;
+} Order;
 
-static void visit(Route *r, Route **order, int *count)
+static void visit(Route *r, Order *o);
+
+static void visit_call(Node *n, void *ctx)
+{
+    if (n->kind == ND_ROUTE_CALL && n->target)
+        visit(n->target, ctx);
+}
+
+static void visit(Route *r, Order *o)
 {
     if (r->visited == 2)
         return;
     r->visited = 2;
-    order_routes(r->body, order, count);
-    order[(*count)++] = r;
-}
-
-static void order_routes(Node *n, Route **order, int *count)
-{
-    for (; n; n = n->next) {
-        if (n->kind == ND_ROUTE_CALL && n->target)
-            visit(n->target, order, count);
-        order_routes(n->lhs, order, count);
-        order_routes(n->rhs, order, count);
-        order_routes(n->cond, order, count);
-        order_routes(n->then, order, count);
-        order_routes(n->els, order, count);
-        order_routes(n->body, order, count);
-        order_routes(n->args, order, count);
-    }
+    ast_walk(r->body, visit_call, o);
+    o->routes[o->count++] = r;
 }
 
 void flow_check(Arena *a, Diag *d, Program *prog)
 {
     Flow f = {.a = a, .d = d, .prog = prog, .words = (prog->nvars + 63) / 64};
-    Route **order = arena_alloc(a, sizeof(Route *) * (size_t)(prog->nroutes + 1));
-    int count = 0;
+    Order o = {arena_alloc(a, sizeof(Route *) * (size_t)(prog->nroutes + 1)), 0};
     for (Route *r = prog->routes; r; r = r->next) {
         r->exit_vars = arena_alloc(a, sizeof(Word) * (size_t)(f.words ? f.words : 1));
         r->entry_vars = arena_alloc(a, sizeof(Word) * (size_t)(f.words ? f.words : 1));
         r->visited = 0;
     }
     for (Route *r = prog->routes; r; r = r->next)
-        visit(r, order, &count);
+        visit(r, &o);
 
-    for (int i = 0; i < count; i++) /* pass 1: callees first */
-        flow_route(&f, order[i], NULL);
+    for (int i = 0; i < o.count; i++) /* pass 1: callees first */
+        flow_route(&f, o.routes[i], NULL);
     f.report = 1;
-    for (int i = count - 1; i >= 0; i--) { /* pass 2: callers first */
-        Route *r = order[i];
+    for (int i = o.count - 1; i >= 0; i--) { /* pass 2: callers first */
+        Route *r = o.routes[i];
         int sub = r->kind == SIPC_RK_REQUEST && r->name.n > 0;
         flow_route(&f, r, sub && r->entry_known ? r->entry_vars : NULL);
     }

@@ -327,6 +327,12 @@ void ast_add_setting(Parser *p, Token first, Token last, Node *value);
 void ast_add_decl(Parser *p, DeclKind kind, Token name, Token type);
 const char *ast_kind_name(NodeKind kind);
 
+/* Calls fn(node, ctx) for every node of the list starting at n and every
+ * node below them: depth first, each node before its children, children in
+ * the order lhs, rhs, cond, then, els, body, args (source order). */
+typedef void (*AstVisit_fn)(Node *n, void *ctx);
+void ast_walk(Node *n, AstVisit_fn fn, void *ctx);
+
 /* --- parse.c + parser.y ------------------------------------------------ */
 
 #define PARSE_MAX_OPEN 256 /* brackets remembered for "unclosed" messages */

@@ -122,7 +122,20 @@ unit: $(B)/unit_tests
 golden: $(B)/sipc
 	@sh tests/golden/run.sh $(B)/sipc
 
-e2e: $(PROGS)
+# Helpers the end-to-end tests run (plain C, no runtime).
+E2E_TOOLS := $(B)/fake_dns
+$(B)/fake_dns: tests/e2e/fake_dns.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -o $@ $<
+
+# udp_send: one file's bytes to sipd over UDP or TCP, prints the answer's
+# status line (tests/e2e/test_rfc4475.sh).
+E2E_TOOLS += $(B)/udp_send
+$(B)/udp_send: tests/e2e/udp_send.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -o $@ $<
+
+e2e: $(PROGS) $(E2E_TOOLS)
 	@sh tests/e2e/run.sh $(B)
 
 spec:
@@ -173,10 +186,24 @@ FUZZ_SRCS  := $(filter-out compiler/backend_tcc.c compiler/backend_cc.c,$(COMPIL
 FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(FUZZ_B)/obj/gen/%.o)
 
 .PHONY: fuzz-smoke fuzz-clean bench
-fuzz: $(FUZZ_B)/fuzz_check
+fuzz: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/work $(FUZZ_SECONDS) -v
-fuzz-smoke: $(FUZZ_B)/fuzz_check
+	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/work-sip $(FUZZ_SECONDS) -v
+fuzz-smoke: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/work $(FUZZ_SMOKE_SECONDS)
+	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/work-sip $(FUZZ_SIP_SMOKE_SECONDS)
+
+# The SIP entry (tests/fuzz/fuzz_sip.c): the whole runtime, stdlib and
+# compiler (the policy is a .sipc loaded with libtcc) under clang's
+# sanitizers, linked with Debian's sofia-sip and libtcc (not instrumented).
+FUZZ_SIP_SMOKE_SECONDS ?= 20
+FUZZ_SIP_OBJS := $(COMPILER_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(RUNTIME_SRCS:%.c=$(FUZZ_B)/obj/%.o) \
+                 $(GEN_SRCS:$(B)/gen/%.c=$(FUZZ_B)/obj/gen/%.o) $(FUZZ_B)/obj/tests/fuzz/fuzz_sip.o
+$(FUZZ_B)/obj/runtime/%.o $(FUZZ_B)/obj/stdlib/%.o $(FUZZ_B)/obj/tests/fuzz/fuzz_sip.o: \
+    FUZZ_CFLAGS += $(SOFIA_CFLAGS)
+$(FUZZ_B)/fuzz_sip: $(FUZZ_SIP_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -ltcc $(SOFIA_LIBS) -ldl -lm
 
 $(FUZZ_B)/fuzz_check: $(FUZZ_OBJS)
 	@$(if $(Q),echo "  LD      $@")

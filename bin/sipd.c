@@ -2,14 +2,16 @@
 /*
  * sipd - the SIP server: load a policy, listen, route until told to stop.
  *
- *   sipd [-d] [-l udp:ADDR:PORT] [--ready-file FILE] POLICY
+ *   sipd [-d] [-g SECONDS] [-l PROTO:ADDR:PORT]... [--ready-file FILE] POLICY
  *
  * POLICY is a .sipc source (compiled in memory with libtcc) or a policy.so
  * from `sipc build` (or, for tests, C written for sipc/abi.h: POLICY.c).  All work is in the runtime (runtime/rt.h); this file
  * only parses arguments, sets the exit status, and tears down in order.
  * The command line beats the policy's settings (rt_policy_apply_settings):
- * -l beats `listen`, -d beats `log_level`.
- * Exit status: 0 after SIGINT/SIGTERM, 1 on bad usage or a start-up error.
+ * -l (any number of them) beats every `listen`, -d beats `log_level`.
+ * -g beats `shutdown_grace`.
+ * Exit status: 0 after SIGINT/SIGTERM (after draining: runtime/rt_shutdown.c),
+ * 1 on bad usage or a start-up error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,20 +24,27 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sipd [-d] [-l udp:ADDR:PORT] [--ready-file FILE] POLICY\n"
+    fprintf(f, "usage: sipd [-d] [-g SECONDS] [-l PROTO:ADDR:PORT]... [--ready-file FILE] POLICY\n"
                "\n"
                "Run the SIP server with POLICY, a .sipc source or a policy.so (or C written\n"
                "for sipc/abi.h, POLICY.c, compiled as is: for tests and debugging).\n"
                "\n"
-               "  -l, --listen udp:ADDR:PORT  address to listen on; IPv6 as udp:[::1]:5060;\n"
-               "                              port 0 picks a free port\n"
-               "  --ready-file FILE           once listening, write the bound address to FILE\n"
+               "  -l, --listen PROTO:ADDR:PORT  address to listen on, PROTO udp, tcp or tls;\n"
+               "                              IPv6 as udp:[::1]:5060; port 0 picks a free port;\n"
+               "                              may be given several times (tls needs the\n"
+               "                              policy's tls.certificate and tls.private_key)\n"
+               "  --ready-file FILE           once listening, write every bound address to FILE,\n"
+               "                              one per line, in the -l syntax\n"
+               "  -g, --grace SECONDS         after SIGTERM/SIGINT, give running transactions\n"
+               "                              up to SECONDS (0..3600) to finish; new ones get\n"
+               "                              503; a second signal stops at once\n"
                "  -d, --debug                 log every message (debug level)\n"
                "  -h, --help                  show this help\n"
                "\n"
                "The command line beats the policy's settings, which beat the defaults:\n"
-               "  listen     -l, else the policy's first udp `listen`, else udp:127.0.0.1:5060\n"
-               "  log level  -d, else the policy's `log_level`, else info\n");
+               "  listen     every -l, else every `listen` of the policy, else udp:127.0.0.1:5060\n"
+               "  log level  -d, else the policy's `log_level`, else info\n"
+               "  grace      -g, else the policy's `shutdown_grace`, else 5 s\n");
 }
 
 /* Write `text` to `path` atomically, so a waiting test never reads half. */
@@ -67,22 +76,41 @@ int main(int argc, char **argv)
         {"listen", required_argument, NULL, 'l'},
         {"ready-file", required_argument, NULL, OPT_READY},
         {"debug", no_argument, NULL, 'd'},
+        {"grace", required_argument, NULL, 'g'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *listen = NULL, *ready = NULL; /* NULL: not given */
+    enum { MAX_LISTEN = 32 };
+    const char *listen[MAX_LISTEN], *ready = NULL; /* NULL: not given */
+    int nlisten = 0;
     char err[1024];
-    int c, debug = 0;
+    int c, debug = 0, grace = -1;
 
     rt_signals_block();
-    while ((c = getopt_long(argc, argv, "dl:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "dg:l:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             rt_log_set_level(RT_LOG_DEBUG);
             debug = 1;
             break;
-        case 'l': listen = optarg; break;
+        case 'l':
+            if (nlisten == MAX_LISTEN) {
+                fprintf(stderr, "sipd: more than %d -l addresses\n", MAX_LISTEN);
+                return 1;
+            }
+            listen[nlisten++] = optarg;
+            break;
         case OPT_READY: ready = optarg; break;
+        case 'g': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || v < 0 || v > 3600) {
+                fprintf(stderr, "sipd: -g: expected seconds 0..3600, not '%s'\n", optarg);
+                return 1;
+            }
+            grace = (int)v;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 1;
         }
@@ -98,20 +126,22 @@ int main(int argc, char **argv)
         rt_log(RT_LOG_ERROR, "%s", err);
         return 1;
     }
-    if (rt_policy_apply_settings(policy, &listen, debug, err, sizeof err) < 0) {
+    if (rt_policy_apply_settings(policy, listen, &nlisten, MAX_LISTEN, debug, err, sizeof err) < 0) {
         rt_log(RT_LOG_ERROR, "%s", err);
         rt_policy_unload(policy);
         return 1;
     }
-    if (!listen)
-        listen = "udp:127.0.0.1:5060";
-    RtServer *srv = rt_server_create(listen, policy, err, sizeof err);
+    if (!nlisten)
+        listen[nlisten++] = "udp:127.0.0.1:5060";
+    RtServer *srv = rt_server_create(listen, nlisten, policy, err, sizeof err);
     if (!srv) {
         rt_log(RT_LOG_ERROR, "%s", err);
         rt_policy_unload(policy);
         return 1;
     }
     int status = 0;
+    if (grace >= 0)
+        rt_server_set_grace(srv, grace);
     if (ready && write_ready(ready, rt_server_bound(srv)) < 0) {
         rt_log(RT_LOG_ERROR, "cannot write ready file %s: %s", ready, strerror(errno));
         status = 1;

@@ -64,15 +64,14 @@ const char *rt_route_kind_name(int kind);
 
 /*
  * Apply the policy's top-level settings (rt_settings.c).  The command line
- * beats the policy: `*listen` is only set, from the first udp `listen`
- * setting, when it is NULL (no -l given); the log level is only set from
- * `log_level` when `keep_level` is 0 (no -d given).  Logs a warning for
- * each listen address it cannot serve yet and, at debug level, the settings
- * it does not use yet.  0, or -1 with the reason in `err` (the policy only
- * listens on transports this sipd does not have yet).
+ * beats the policy: `listen[]` is only filled, with every `listen` setting
+ * in source order (at most `max`), when `*nlisten` is 0 (no -l given); the
+ * log level is only set from `log_level` when `keep_level` is 0 (no -d
+ * given).  Logs, at debug level, the settings it does not use yet.  0, or
+ * -1 with the reason in `err` (more listen settings than `max`).
  */
-int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int keep_level, char *err,
-                             size_t errlen);
+int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int *nlisten, int max, int keep_level,
+                             char *err, size_t errlen);
 /* The integer setting `name` ("tm.fr_timer") of the policy, or `def` when
  * it is not given (or, in an object not made by sipc, not a number). */
 long rt_policy_setting_int(const RtPolicy *p, const char *name, long def);
@@ -82,14 +81,21 @@ long rt_policy_setting_int(const RtPolicy *p, const char *name, long def);
 typedef struct RtServer RtServer;
 
 /*
- * Start listening on `listen` ("udp:ADDR:PORT", ADDR may be "[v6]"; port 0
- * picks a free port) and route every request through `policy`, which the
- * server borrows: the caller unloads it after rt_server_destroy().
+ * Start listening on each of `listen[0..nlisten)` ("udp:ADDR:PORT",
+ * "tcp:[::1]:0", "tls:ADDR:PORT"; port 0 picks a free port; see
+ * rt_listen.c) and route every request through `policy`, which the server
+ * borrows: the caller unloads it after rt_server_destroy().
  */
-RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size_t errlen);
-/* The address actually bound, in the listen syntax: "udp:127.0.0.1:5060". */
+RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *policy, char *err, size_t errlen);
+/* Every address actually bound, in the listen syntax, one per line:
+ * "udp:127.0.0.1:5060\ntcp:127.0.0.1:5060". */
 const char *rt_server_bound(const RtServer *srv);
-/* Run until SIGINT or SIGTERM.  0, or -1 with the reason in `err`. */
+/* Seconds running transactions get after SIGTERM; beats the policy's
+ * shutdown_grace (default 5).  Call before rt_server_run(). */
+void rt_server_set_grace(RtServer *srv, int seconds);
+/* Run until SIGINT or SIGTERM, then drain (rt_shutdown.c): new requests get
+ * 503, running transactions get up to the grace to finish, a second signal
+ * stops at once.  0, or -1 with the reason in `err`. */
 int rt_server_run(RtServer *srv, char *err, size_t errlen);
 void rt_server_destroy(RtServer *srv);
 

@@ -293,9 +293,11 @@ const char *rt_symbol_policy_name(const char *csym, char *buf, size_t n);
 
 /* --- rt_signal.c -------------------------------------------------------------- */
 
-/* SIGINT/SIGTERM break the loop of `root` while watched. */
+/* While watched, each SIGINT/SIGTERM calls on_stop(arg, signo) from the
+ * loop of `root` (rt_shutdown_on_signal). */
 typedef struct RtSignals RtSignals;
-RtSignals *rt_signals_watch(su_root_t *root, char *err, size_t errlen);
+RtSignals *rt_signals_watch(su_root_t *root, void (*on_stop)(void *arg, int signo), void *arg, char *err,
+                            size_t errlen);
 void rt_signals_unwatch(RtSignals *sg);
 
 /* --- stdlib helpers used across files ------------------------------------------ */

@@ -25,6 +25,10 @@
  * starts is not shown (like the Via, it is the runtime's, not the
  * policy's).
  *
+ * Before a request goes out, rt_rr_outbound() (rt_rr_out.c) adds the
+ * second Record-Route when record_route() ran and the request leaves on
+ * another transport or address family.
+ *
  * Ownership: rt_out_relay(), rt_out_t_branch() and rt_out_t_relay_reply()
  * take over the message they are given on every path.
  */
@@ -35,6 +39,7 @@
 #include <sofia-sip/sip_tag.h>
 
 #include "rt_internal.h"
+#include "rt_listen.h"
 #include "tm.h"
 
 int rt_out_reply(sipc_msg *m, int code, const char *reason, sip_to_t *to)
@@ -102,6 +107,7 @@ static void trace_changes(sipc_msg *m, const char *orig, msg_t *copy)
 
 int rt_out_relay(sipc_msg *m, msg_t *copy, const char *hop)
 {
+    rt_rr_outbound(m, copy, hop); /* double Record-Route when the transport changes */
     if (m->rec) {
         sip_t *csip = sip_object(copy);
         char *target = NULL;
@@ -118,7 +124,9 @@ int rt_out_relay(sipc_msg *m, msg_t *copy, const char *hop)
     }
     /* Non-NULL (an orq still resolving, or NONE once sent): nta owns `copy`.
      * The stateless orq frees itself; it is never ours to destroy. */
-    if (!nta_outgoing_mcreate(m->agent, NULL, NULL, hop ? URL_STRING_MAKE(hop) : NULL, copy, NTATAG_STATELESS(1),
+    tport_t *tp = rt_listen_out(m->agent, copy, hop); /* the right address family */
+    if (!nta_outgoing_mcreate(m->agent, NULL, NULL, hop ? URL_STRING_MAKE(hop) : NULL, copy, TAG_IF(tp, NTATAG_TPORT(tp)),
+                              NTATAG_STATELESS(1),
                               TAG_END())) {
         rt_log(RT_LOG_WARN, "forward: cannot send toward %s (call-id %s)", hop ? hop : "the request URI",
                rt_msg_call_id(m->sip));
@@ -139,6 +147,7 @@ int rt_out_t_start(TmTrans *t, sipc_msg *m)
 
 int rt_out_t_branch(TmBranch *br, sipc_msg *bm, msg_t *copy, const char *hop)
 {
+    rt_rr_outbound(bm, copy, hop); /* double Record-Route when the transport changes */
     if (bm->rec) {
         sip_t *csip = sip_object(copy);
         char *target = !hop && csip && csip->sip_request ? url_as_string(bm->home, csip->sip_request->rq_url) : NULL;

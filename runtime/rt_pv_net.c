@@ -4,7 +4,8 @@
  *
  * The source address and the transport are read once, when the context is
  * made (rt_msg.c).  The local address is the name of the transport the
- * message arrived on (tport_name), or, if nta did not say, the address the
+ * message arrived on (for TCP and TLS, of the listening transport that
+ * accepted the connection: rt_tport_local_name), or, if nta did not say, the address the
  * agent announces in its Contact.  With a wildcard listen address the
  * transport has no single local address, and $Ri is the host's first one
  * rather than the destination address of the packet (which would need
@@ -16,6 +17,7 @@
 #include <sofia-sip/url.h>
 
 #include "rt_internal.h"
+#include "rt_listen.h"
 
 const sipc_str *sipc_pv_si(sipc_msg *m)
 {
@@ -37,7 +39,7 @@ static void local_addr(const sipc_msg *m, const char **host, const char **port)
         return;
     }
     if (m->tport) {
-        const tp_name_t *tpn = tport_name(m->tport);
+        const tp_name_t *tpn = rt_tport_local_name(m->tport); /* a connection's listener */
         *host = tpn->tpn_host;
         *port = tpn->tpn_port;
     }

@@ -17,6 +17,7 @@
 #include <sofia-sip/url.h>
 
 #include "rt_internal.h"
+#include "rt_listen.h"
 
 static int port_eq(const char *a, const char *a_default, const char *b, const char *b_default)
 {
@@ -43,7 +44,7 @@ int rt_url_is_self(const sipc_msg *m, const url_t *url)
         port_eq(url->url_port, udef, m->env->local_port, "5060"))
         return 1; /* offline: the case's local address */
     if (m->tport) {
-        const tp_name_t *tpn = tport_name(m->tport);
+        const tp_name_t *tpn = rt_tport_local_name(m->tport);
         if (tpn && tpn->tpn_host && su_casematch(url->url_host, tpn->tpn_host) &&
             port_eq(url->url_port, udef, tpn->tpn_port, "5060"))
             return 1;
@@ -51,7 +52,15 @@ int rt_url_is_self(const sipc_msg *m, const url_t *url)
     return 0;
 }
 
-/* Our address as the agent announces it (nta's contact, which follows the
+/* "HOST:PORT", IPv6 in brackets. */
+const char *rt_self_format(su_home_t *home, const char *host, const char *port)
+{
+    int br = strchr(host, ':') && host[0] != '[';
+    return su_sprintf(home, "%s%s%s:%s", br ? "[" : "", host, br ? "]" : "", port);
+}
+
+/* Our address for a Record-Route: the local address of the transport the
+ * request came in on, else as the agent announces it (nta's contact, which follows the
  * listen address; a wildcard listen has the host's first address there). */
 const char *rt_self_hostport(sipc_msg *m)
 {
@@ -59,6 +68,11 @@ const char *rt_self_hostport(sipc_msg *m)
         const char *h = m->env->local_host;
         int v6 = strchr(h, ':') != NULL;
         return su_sprintf(m->home, "%s%s%s:%s", v6 ? "[" : "", h, v6 ? "]" : "", m->env->local_port);
+    }
+    if (m->tport) { /* the address the request came in on */
+        const tp_name_t *tpn = rt_tport_local_name(m->tport);
+        if (tpn && tpn->tpn_host && tpn->tpn_port && strcmp(tpn->tpn_host, "*") != 0)
+            return rt_self_format(m->home, tpn->tpn_host, tpn->tpn_port);
     }
     const sip_contact_t *c = m->agent ? nta_agent_contact(m->agent) : NULL;
     const url_t *u = c ? c->m_url : NULL;

@@ -37,6 +37,10 @@
 #include <sofia-sip/tport_tag.h>
 
 #include "rt_internal.h"
+#include "rt_listen.h"
+#include "rt_dns.h"
+#include "rt_shutdown.h"
+#include "rt_error.h"
 #include "tm.h"
 
 struct RtServer {
@@ -48,7 +52,9 @@ struct RtServer {
     sipc_route_fn onreply_route; /* the main one, for every reply; or NULL */
     RtMsgEnv env; /* what each message context borrows: agent, policy, $var buffer */
     TmTable tm;   /* the live transactions (env.tm) */
-    char bound[128]; /* "udp:127.0.0.1:5060" */
+    char bound[1024]; /* "udp:127.0.0.1:5060\ntcp:127.0.0.1:5060" (rt_listen.c) */
+    int grace;       /* shutdown_grace override (-g), or -1: the policy's */
+    RtShutdown *sd;  /* while rt_server_run() runs (rt_shutdown.c) */
 };
 
 /* --- sofia's own log lines --------------------------------------------------- */
@@ -96,67 +102,9 @@ static const char *sofia_reason(void)
     return r && r[1] == ' ' && r[2] ? r + 2 : "unknown error (see sofia's log)";
 }
 
-/* --- listen address ------------------------------------------------------- */
-
-/* Parse "udp:HOST[:PORT]" (HOST may be "[v6]") into a host for a SIP URL
- * (IPv6 kept in brackets) and a port (default 5060, 0 = any free port). */
-static int parse_listen(const char *spec, char *host, size_t hostlen, unsigned *port, char *err,
-                        size_t errlen)
+const char *rt_server_sofia_reason(void)
 {
-    const char *p = spec, *h, *he;
-    if (strncmp(p, "udp:", 4) != 0) {
-        snprintf(err, errlen, "bad listen address '%s': expected udp:ADDR:PORT (only udp is supported)",
-                 spec);
-        return -1;
-    }
-    p += 4;
-    h = p;
-    if (*p == '[') {
-        he = strchr(p, ']');
-        if (!he) {
-            snprintf(err, errlen, "bad listen address '%s': missing ']'", spec);
-            return -1;
-        }
-        p = ++he;
-    } else {
-        p += strcspn(p, ":");
-        he = p;
-        if (*p && strchr(p + 1, ':')) {
-            snprintf(err, errlen,
-                     "bad listen address '%s': write an IPv6 address in brackets, as udp:[::1]:5060", spec);
-            return -1;
-        }
-    }
-    if (*p && *p != ':') {
-        snprintf(err, errlen, "bad listen address '%s': expected ':' after the address", spec);
-        return -1;
-    }
-    size_t n = (size_t)(he - h);
-    if (n == 0 || n >= hostlen) {
-        snprintf(err, errlen, "bad listen address '%s': %s address", spec, n ? "overlong" : "missing");
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)h[i];
-        if (!isalnum(c) && !strchr(".-:[]*", c)) {
-            snprintf(err, errlen, "bad listen address '%s': invalid character '%c' in address", spec, c);
-            return -1;
-        }
-    }
-    memcpy(host, h, n);
-    host[n] = '\0';
-    *port = 5060;
-    if (*p == ':') {
-        char *end;
-        p++;
-        long v = (*p >= '0' && *p <= '9') ? strtol(p, &end, 10) : -1;
-        if (v < 0 || v > 65535 || *end) {
-            snprintf(err, errlen, "bad listen address '%s': port must be 0..65535", spec);
-            return -1;
-        }
-        *port = (unsigned)v;
-    }
-    return 0;
+    return sofia_reason();
 }
 
 /* --- responses -------------------------------------------------------------- */
@@ -209,8 +157,10 @@ static void relay_response(RtServer *srv, msg_t *msg, sip_t *sip)
 static int on_message(RtServer *srv, nta_agent_t *agent, msg_t *msg, sip_t *sip)
 {
     (void)agent;
-    if (sip && sip->sip_request)
-        rt_dispatch_request(&srv->env, srv->main_route, msg, sip);
+    if (sip && sip->sip_request && rt_shutdown_refuse(srv->sd, srv->agent, msg, sip))
+        return 0; /* draining: refused with 503 */
+    if (sip && sip->sip_request) /* malformed ones: error_route and 400 (rt_error.c) */
+        rt_error_dispatch(&srv->env, srv->main_route, msg, sip);
     else if (sip && sip->sip_status)
         relay_response(srv, msg, sip);
     else
@@ -220,23 +170,8 @@ static int on_message(RtServer *srv, nta_agent_t *agent, msg_t *msg, sip_t *sip)
 
 /* --- life cycle ------------------------------------------------------------- */
 
-static void set_bound(RtServer *srv)
+RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *policy, char *err, size_t errlen)
 {
-    sip_contact_t const *c = nta_agent_contact(srv->agent);
-    url_t const *u = c ? c->m_url : NULL;
-    snprintf(srv->bound, sizeof srv->bound, "udp:%s:%s", u && u->url_host ? u->url_host : "?",
-             u && u->url_port ? u->url_port : "5060");
-}
-
-RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size_t errlen)
-{
-    char host[80], url[128];
-    unsigned port;
-
-    if (parse_listen(listen, host, sizeof host, &port, err, errlen) < 0)
-        return NULL;
-    snprintf(url, sizeof url, "sip:%s:%u;transport=udp", host, port);
-
     su_init();
     su_log_redirect(su_log_default, sofia_logger, NULL);
     RtServer *srv = su_home_new(sizeof *srv);
@@ -246,6 +181,7 @@ RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size
         return NULL;
     }
     srv->policy = policy;
+    srv->grace = -1;
     srv->main_route = rt_policy_route(policy, SIPC_RK_REQUEST, "");
     srv->onreply_route = rt_policy_route(policy, SIPC_RK_ONREPLY, "");
     srv->root = su_root_create(NULL);
@@ -257,15 +193,17 @@ RtServer *rt_server_create(const char *listen, RtPolicy *policy, char *err, size
     sofia_first[0] = '\0';
     /* Proxy semantics: an INVITE server transaction ends at 2xx; a CANCEL
      * gets 200 from nta but the 487 comes from downstream (tm_nta.c). */
-    srv->agent = nta_agent_create(srv->root, URL_STRING_MAKE(url), on_message, srv, NTATAG_UA(0),
-                                  NTATAG_CANCEL_487(0), NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
-                                  TPTAG_UDP_RMEM(4 << 20), TPTAG_UDP_WMEM(4 << 20), TAG_END());
+    tagi_t agent_tags[] = {{NTATAG_UA(0)}, {NTATAG_CANCEL_487(0)}, {NTATAG_SERVER_RPORT(1)},
+                           {NTATAG_CLIENT_RPORT(1)}, {TPTAG_UDP_RMEM(4 << 20)}, {TPTAG_UDP_WMEM(4 << 20)},
+                           {TAG_END()}};
+    tagi_t dns_tags[RT_DNS_NTAGS]; /* the dns.* settings (rt_dns.c), then agent_tags */
+    rt_dns_tags(policy, dns_tags, agent_tags);
+    srv->agent = rt_listen_open(srv->root, listen, nlisten, policy, on_message, srv, dns_tags, err, errlen);
     sofia_quiet = 0;
-    if (!srv->agent) {
-        snprintf(err, errlen, "cannot listen on %s: %s", listen, sofia_reason());
+    if (!srv->agent)
         goto fail;
-    }
-    set_bound(srv);
+    rt_listen_bound(srv->agent, srv->bound, sizeof srv->bound);
+    rt_error_take_over(srv->agent); /* requests with bad headers come to on_message */
     unsigned fr = (unsigned)rt_policy_setting_int(policy, "tm.fr_timer", TM_FR_TIMER_DEFAULT);
     unsigned fr_inv = (unsigned)rt_policy_setting_int(policy, "tm.fr_inv_timer", TM_FR_INV_TIMER_DEFAULT);
     tm_table_init(&srv->tm, srv->root, fr, fr_inv);
@@ -291,14 +229,34 @@ const char *rt_server_bound(const RtServer *srv)
     return srv->bound;
 }
 
+void rt_server_set_grace(RtServer *srv, int seconds)
+{
+    srv->grace = seconds;
+}
+
 int rt_server_run(RtServer *srv, char *err, size_t errlen)
 {
-    RtSignals *sg = rt_signals_watch(srv->root, err, errlen);
-    if (!sg)
+    int grace = srv->grace >= 0 ? srv->grace
+                                : (int)rt_policy_setting_int(srv->policy, "shutdown_grace", RT_SHUTDOWN_GRACE_DEFAULT);
+    srv->sd = rt_shutdown_new(srv->root, &srv->tm, (unsigned)grace);
+    RtSignals *sg = srv->sd ? rt_signals_watch(srv->root, rt_shutdown_on_signal, srv->sd, err, errlen) : NULL;
+    if (!sg) {
+        if (!srv->sd)
+            snprintf(err, errlen, "out of memory");
+        rt_shutdown_free(srv->sd);
+        srv->sd = NULL;
         return -1;
-    rt_log(RT_LOG_INFO, "listening on %s", srv->bound);
+    }
+    for (const char *b = srv->bound; *b;) {
+        size_t n = strcspn(b, "\n");
+        rt_log(RT_LOG_INFO, "listening on %.*s", (int)n, b);
+        b += n + (b[n] == '\n');
+    }
     su_root_run(srv->root);
     rt_signals_unwatch(sg);
+    rt_shutdown_finish(srv->sd); /* answers what is left; rt_server_destroy() frees it */
+    rt_shutdown_free(srv->sd);
+    srv->sd = NULL;
     return 0;
 }
 

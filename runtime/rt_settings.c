@@ -7,10 +7,11 @@
  * command line beats the policy (sipd -l beats `listen`, -d beats
  * `log_level`), the policy beats sipd's defaults.
  *
- * Used today: the first udp `listen` (further ones, and tcp/tls ones, are
- * warned about: those transports come later), `log_level`, and the
+ * Used today: every `listen` (udp, tcp, tls: rt_listen.c), the tls.*
+ * settings (read by rt_tls.c), `log_level`, and the
  * transaction timers `tm.fr_timer` and `tm.fr_inv_timer` (read by
- * rt_server.c through rt_policy_setting_int).  Every other setting is
+ * rt_server.c through rt_policy_setting_int), `shutdown_grace` (rt_server.c,
+ * for rt_shutdown.c) and the dns.* settings (rt_dns.c).  Every other setting is
  * accepted and, at debug level, named as not used yet.  Values
  * are still checked defensively: an object not made by sipc could carry
  * anything, and a bad value is warned about and ignored.
@@ -36,7 +37,8 @@ static int parse_level(const char *v, RtLogLevel *out)
 /* Settings other code reads itself (not named as unused). */
 static int used_elsewhere(const char *name)
 {
-    return !strcmp(name, "tm.fr_timer") || !strcmp(name, "tm.fr_inv_timer");
+    return !strcmp(name, "tm.fr_timer") || !strcmp(name, "tm.fr_inv_timer") || !strncmp(name, "tls.", 4) ||
+           !strcmp(name, "shutdown_grace") || !strncmp(name, "dns.", 4);
 }
 
 long rt_policy_setting_int(const RtPolicy *p, const char *name, long def)
@@ -58,17 +60,12 @@ long rt_policy_setting_int(const RtPolicy *p, const char *name, long def)
     return def;
 }
 
-static int is_udp(const char *addr)
-{
-    return strncmp(addr, "udp:", 4) == 0;
-}
-
-int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int keep_level, char *err, size_t errlen)
+int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int *nlisten, int max, int keep_level,
+                             char *err, size_t errlen)
 {
     const sipc_policy_desc *d = rt_policy_desc(p);
     const char *src = d->source_name ? d->source_name : "policy";
-    const char *first_udp = NULL, *first_other = NULL;
-    int nlisten = 0;
+    int given = *nlisten, nset = 0;
 
     /* log_level first, so the lines below come out at the policy's level. */
     for (unsigned i = 0; i < d->nsettings; i++) {
@@ -95,37 +92,16 @@ int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int keep_le
             rt_log(RT_LOG_DEBUG, "%s: setting %s = %s is not used by this sipd yet", src, s->name, s->value);
             continue;
         }
-        nlisten++;
-        if (*listen) /* -l given: every listen setting is overridden */
+        nset++;
+        if (given) /* -l given: every listen setting is overridden */
             continue;
-        if (is_udp(s->value) && !first_udp) {
-            first_udp = s->value;
-            continue;
+        if (*nlisten >= max) {
+            snprintf(err, errlen, "%s: more than %d listen settings", src, max);
+            return -1;
         }
-        if (!first_other)
-            first_other = s->value;
-        rt_log(RT_LOG_WARN, "%s: listen %s ignored: this sipd listens on one udp address only%s", src,
-               s->value, is_udp(s->value) ? "" : " (tcp and tls come later)");
+        listen[(*nlisten)++] = s->value;
     }
-
-    if (*listen) {
-        if (nlisten)
-            rt_log(RT_LOG_DEBUG, "%s: listen setting%s overridden by the command line", src,
-                   nlisten > 1 ? "s" : "");
-        return 0;
-    }
-    if (first_udp) {
-        *listen = first_udp;
-        return 0;
-    }
-    if (first_other) {
-        /* Listening elsewhere than the policy says would surprise more
-         * than refusing to start. */
-        snprintf(err, errlen,
-                 "%s: the policy listens on %s only, and this sipd has no tcp or tls yet; add a udp "
-                 "listen or give -l udp:ADDR:PORT",
-                 src, first_other);
-        return -1;
-    }
+    if (given && nset)
+        rt_log(RT_LOG_DEBUG, "%s: listen setting%s overridden by the command line", src, nset > 1 ? "s" : "");
     return 0;
 }

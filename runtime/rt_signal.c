@@ -5,9 +5,9 @@
  * sipd never handles a signal asynchronously: main() blocks SIGINT and
  * SIGTERM first thing (rt_signals_block), and rt_signals_watch() reads them
  * from a signalfd registered on the su_root like any socket.  A stop request
- * therefore arrives between two messages, never inside one, and the loop
- * just breaks (su_root_break); the caller then tears everything down in
- * order.  SIGPIPE is ignored so a closed peer is an error return, not death.
+ * therefore arrives between two messages, never inside one, and goes to
+ * the caller's callback (rt_shutdown.c: drain, or break the loop); the
+ * caller then tears everything down in order.  SIGPIPE is ignored so a closed peer is an error return, not death.
  */
 #define SU_WAKEUP_ARG_T struct RtSignals
 
@@ -25,6 +25,8 @@
 
 struct RtSignals {
     su_root_t *root;
+    void (*on_stop)(void *arg, int signo);
+    void *arg;
     int fd;
     int index; /* su_root registration */
 };
@@ -53,13 +55,13 @@ static int on_signal(su_root_magic_t *magic, su_wait_t *w, RtSignals *sg)
         ssize_t n = read(sg->fd, &si, sizeof si);
         if (n != (ssize_t)sizeof si)
             break;
-        rt_log(RT_LOG_INFO, "received %s, stopping", si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
-        su_root_break(sg->root);
+        sg->on_stop(sg->arg, (int)si.ssi_signo);
     }
     return 0;
 }
 
-RtSignals *rt_signals_watch(su_root_t *root, char *err, size_t errlen)
+RtSignals *rt_signals_watch(su_root_t *root, void (*on_stop)(void *arg, int signo), void *arg, char *err,
+                            size_t errlen)
 {
     sigset_t set;
     su_wait_t wait[1];
@@ -70,6 +72,8 @@ RtSignals *rt_signals_watch(su_root_t *root, char *err, size_t errlen)
     }
     stop_set(&set);
     sg->root = root;
+    sg->on_stop = on_stop;
+    sg->arg = arg;
     sg->index = -1;
     /* Blocking again is harmless and covers callers that forgot. */
     pthread_sigmask(SIG_BLOCK, &set, NULL);

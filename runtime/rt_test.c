@@ -10,7 +10,12 @@
  * stands in for the agent's.
  *
  * Transcript lines added here:
- *   reject 400 Bad Request     the request does not parse (nta would send it)
+ *   reject 400 Bad Request     the request does not parse, or lacks what
+ *                              nta insists on: nta answers it before any
+ *                              policy (reason as nta's: "Bad To Header")
+ *   malformed request: Bad Contact Header
+ *                              a header did not parse: error_route, then
+ *                              `reply 400 ...` (rt_error.c), as in sipd
  *   reply from relay N: 180 Ringing
  *   relay reply 180 Ringing    / drop reply 180 Ringing (stateless relays)
  *
@@ -32,6 +37,7 @@
 #include <sofia-sip/sip_protos.h>
 #include <sofia-sip/su_alloc.h>
 
+#include "rt_error.h"
 #include "rt_internal.h"
 #include "rt_test.h"
 #include "tm.h"
@@ -82,12 +88,15 @@ void rt_test_env_destroy(RtTestEnv *t)
     su_deinit();
 }
 
-/* Parses a whole message from text; NULL if sofia finds it malformed. */
-static msg_t *parse(const char *text, size_t len, sip_t **sip)
+/* Parses a whole message from text; NULL if sofia finds it malformed
+ * (a request only when it has no usable start line: rt_error.c sorts the
+ * rest, as in sipd). */
+static msg_t *parse(const char *text, size_t len, sip_t **sip, int request)
 {
     msg_t *msg = msg_make(sip_default_mclass(), 0, text, (isize_t)len);
     *sip = msg ? sip_object(msg) : NULL;
-    if (msg && (!*sip || msg_has_error(msg) || (!(*sip)->sip_request && !(*sip)->sip_status))) {
+    if (msg && (!*sip || (!(*sip)->sip_request && !(*sip)->sip_status) ||
+                (!request && msg_has_error(msg)))) {
         msg_destroy(msg);
         return NULL;
     }
@@ -115,7 +124,7 @@ int rt_test_request(RtTestEnv *t, const char *text, size_t len, const RtTestAddr
                     char *err, size_t errlen)
 {
     sip_t *sip;
-    msg_t *msg = parse(text, len, &sip);
+    msg_t *msg = parse(text, len, &sip, 1);
     if (!msg || !sip->sip_request) {
         if (msg)
             msg_destroy(msg);
@@ -135,7 +144,7 @@ int rt_test_request(RtTestEnv *t, const char *text, size_t len, const RtTestAddr
     t->env.local_proto = su_strdup(t->home, local->proto);
     t->env.local_host = su_strdup(t->home, local->host);
     t->env.local_port = t->port;
-    rt_dispatch_request(&t->env, t->main_route, msg, sip); /* takes msg */
+    rt_error_dispatch(&t->env, t->main_route, msg, sip); /* takes msg; error_route for bad ones */
     return 0;
 }
 
@@ -146,7 +155,7 @@ int rt_test_reply(RtTestEnv *t, int relay, const char *text, size_t len, char *e
         return -1;
     }
     sip_t *sip;
-    msg_t *msg = parse(text, len, &sip);
+    msg_t *msg = parse(text, len, &sip, 0);
     if (!msg || !sip->sip_status) {
         if (msg)
             msg_destroy(msg);

@@ -46,6 +46,7 @@
 #include <sofia-sip/sip_util.h>
 #include <sofia-sip/su_wait.h>
 
+#include "rt_listen.h"
 #include "tm.h"
 
 /* nta's CANCEL callback: the upstream gave up.  Its return is ignored. */
@@ -117,8 +118,9 @@ int tm_nta_branch(TmBranch *br, msg_t *copy, const char *hop)
 {
     TmTrans *t = br->t;
     TmTable *tab = t->table;
+    tport_t *tp = rt_listen_out(t->env->agent, copy, hop); /* the right address family */
     br->orq = nta_outgoing_mcreate(t->env->agent, on_response, br, hop ? URL_STRING_MAKE(hop) : NULL, copy,
-                                   NTATAG_PASS_100(1), TAG_END());
+                                   TAG_IF(tp, NTATAG_TPORT(tp)), NTATAG_PASS_100(1), TAG_END());
     if (!br->orq) { /* NULL: the message is still ours */
         rt_log(RT_LOG_WARN, "t_relay: cannot send branch %d toward %s (call-id %s)", br->idx,
                hop ? hop : br->uri, rt_msg_call_id(t->sip));

@@ -9,7 +9,7 @@
 #   sipp_run hello tests/e2e/scenarios/options_uac.xml 200
 #   sipd_stop
 #
-# Conventions: everything listens on 127.0.0.1 only; every process a test
+# Conventions: everything listens on 127.0.0.1 (or ::1) only; every process a test
 # starts is recorded by PID and stopped by PID on exit (never by name);
 # scratch files live in $TMP (mktemp -d), removed on exit unless E2E_KEEP=1.
 # A check that fails calls `fail MESSAGE`, which exits 1; the EXIT trap then
@@ -35,6 +35,9 @@ e2e_init() {
     *) B=$PWD/$1 ;;
     esac
     REPO=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+    # sofia-sip's own leaks, known and not ours (see the file)
+    LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$REPO/tests/e2e/lsan.supp:print_suppressions=0}
+    export LSAN_OPTIONS
     cd "$REPO" || exit 2
     TMP=$(mktemp -d "${TMPDIR:-/tmp}/sipc-e2e.XXXXXX") || exit 2
     trap e2e_cleanup EXIT
@@ -199,9 +202,10 @@ sipd_start() {
     addr=""
     while :; do
         if [ -s "$ready" ]; then
-            addr=$(sed -n '1p' "$ready")
+            # one bound address per line; the first udp one is "the" address
+            addr=$(grep -m1 '^udp:' "$ready" || sed -n '1p' "$ready")
             case $addr in
-            udp:*:[0-9]*) break ;;
+            *:*:[0-9]*) break ;;
             esac
         fi
         if ! alive "$SIPD_PID"; then
@@ -226,10 +230,19 @@ sipd_start() {
         ;;
     esac
     case $addr in
-    udp:127.0.0.1:*) ;;
-    *) fail "sipd listens on $addr, not on 127.0.0.1" ;;
+    *:127.0.0.1:* | *:\[::1\]:*) ;;
+    *) fail "sipd listens on $addr, not on 127.0.0.1 or [::1]" ;;
     esac
-    note "sipd ($name) pid $SIPD_PID ready on $addr"
+    SIPD_ADDRS=$(cat "$ready")
+    note "sipd ($name) pid $SIPD_PID ready on" $SIPD_ADDRS
+}
+
+# sipd_port PROTO:HOST: the port sipd bound for PROTO on HOST (from the
+# ready file of the last sipd_start: "tcp:127.0.0.1", "udp:[::1]").
+sipd_port() {
+    p=$(printf '%s\n' "$SIPD_ADDRS" | grep -F -m1 "$1:" | sed 's/.*:\([0-9][0-9]*\)$/\1/')
+    [ -n "$p" ] || fail "sipd listens on no $1 address (ready file: $SIPD_ADDRS)"
+    echo "$p"
 }
 
 # sipd_stop: SIGTERM to SIPD_PID, wait (bounded), require exit status 0.
@@ -265,17 +278,19 @@ sipd_stop() {
 # sipp_run NAME SCENARIO CALLS [SIPP-ARGS...]: run the sipp UAC SCENARIO
 # against 127.0.0.1:$SIPD_PORT for CALLS calls (200 per second, at most 50
 # at once), bounded in time; require sipp's exit status 0 and its final
-# statistics to show CALLS successful and 0 failed calls.
+# statistics to show CALLS successful and 0 failed calls.  SIPP_IP (local
+# address, default 127.0.0.1) and SIPP_TARGET (default 127.0.0.1:$SIPD_PORT)
+# change where it sends from and to (IPv6: SIPP_IP=::1 SIPP_TARGET=[::1]:P).
 sipp_run() {
     name=$1 scenario=$2 calls=$3
     shift 3
     need_prog sipp sip-tester
     out=$TMP/$name.sipp
     bounded 60 sipp -sf "$scenario" -m "$calls" -r 200 -l 50 \
-        -i 127.0.0.1 -nostdin -timeout 30s -timeout_error \
+        -i "${SIPP_IP:-127.0.0.1}" -nostdin -timeout 30s -timeout_error \
         -trace_screen -screen_file "$out.screen" \
         -trace_err -error_file "$out.errors" \
-        "$@" "127.0.0.1:$SIPD_PORT" >"$out.log" 2>&1
+        "$@" "${SIPP_TARGET:-127.0.0.1:$SIPD_PORT}" >"$out.log" 2>&1
     rc=$?
     ok=$(sipp_count "$out.screen" "Successful call")
     bad=$(sipp_count "$out.screen" "Failed call")
@@ -303,21 +318,21 @@ sipp_count() {
 }
 
 # sipp_uas_start NAME SCENARIO: start a sipp UAS that runs SCENARIO for one
-# call, on a free UDP port of 127.0.0.1, in the background (bounded in
+# call, on a free UDP port of 127.0.0.1 (UAS_IP=::1: of ::1), in the background (bounded in
 # time), and wait until it has bound its port.  Sets UAS_PID and UAS_PORT;
 # sipp_uas_wait checks how it ended.
 sipp_uas_start() {
     need_prog sipp sip-tester
     UAS_OUT=$TMP/$1.uas
     UAS_PORT=$(free_udp_port)
-    timeout -k 5 60 sipp -sf "$2" -m 1 -i 127.0.0.1 -p "$UAS_PORT" -nostdin \
+    timeout -k 5 60 sipp -sf "$2" -m 1 -i "${UAS_IP:-127.0.0.1}" -p "$UAS_PORT" -nostdin \
         -timeout 30s -timeout_error -trace_screen -screen_file "$UAS_OUT.screen" \
         -trace_err -error_file "$UAS_OUT.errors" >"$UAS_OUT.log" 2>&1 &
     UAS_PID=$!
     started "$UAS_PID"
     hex=$(printf ':%04X$' "$UAS_PORT")
     n=100
-    until awk '{ print $2 }' /proc/net/udp 2>/dev/null | grep -qi "$hex"; do
+    until awk '{ print $2 }' /proc/net/udp /proc/net/udp6 2>/dev/null | grep -qi "$hex"; do
         if ! alive "$UAS_PID" || [ "$n" -le 0 ]; then
             show_log "$UAS_OUT.log"
             fail "sipp UAS $1 did not start listening on 127.0.0.1:$UAS_PORT"
@@ -325,7 +340,7 @@ sipp_uas_start() {
         n=$((n - 1))
         sleep 0.1
     done
-    note "sipp UAS $1 pid $UAS_PID on 127.0.0.1:$UAS_PORT"
+    note "sipp UAS $1 pid $UAS_PID on ${UAS_IP:-127.0.0.1} port $UAS_PORT"
 }
 
 # sipp_uas_wait NAME: wait (bounded) for the UAS of sipp_uas_start to end;

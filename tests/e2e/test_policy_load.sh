@@ -69,10 +69,11 @@ refuse badre "$TMP/badre.c" "regular expression 1 \"(unclosed\" does not compile
 
 # --- settings ---------------------------------------------------------------
 port=$(free_udp_port)
+port2=$(free_udp_port)
 cat >"$TMP/settings.sipc" <<SIPC
 listen = tcp:127.0.0.1:$port;
 listen = udp:127.0.0.1:$port;
-listen = udp:127.0.0.1:1;
+listen = udp:127.0.0.1:$port2;
 log_level = debug;
 workers = 2;
 route {
@@ -83,19 +84,22 @@ SIPD_DEFAULTS=0 sipd_start settings "$TMP/settings.sipc"
 [ "$SIPD_PORT" = "$port" ] || fail "sipd listens on port $SIPD_PORT, the policy says $port"
 sipp_run settings tests/e2e/scenarios/options_uac.xml 1
 sipd_stop
-log_has "$SIPD_LOG" "warn: $TMP/settings.sipc: listen tcp:127.0.0.1:$port ignored"
-log_has "$SIPD_LOG" "warn: $TMP/settings.sipc: listen udp:127.0.0.1:1 ignored"
+# every listen setting is used, in order
+[ "$(echo $SIPD_ADDRS)" = "tcp:127.0.0.1:$port udp:127.0.0.1:$port udp:127.0.0.1:$port2" ] ||
+    fail "sipd listens on \"$SIPD_ADDRS\", not on the policy's three addresses"
+log_has "$SIPD_LOG" "info: listening on udp:127.0.0.1:$port2"
 log_has "$SIPD_LOG" "debug: $TMP/settings.sipc: setting workers = 2 is not used by this sipd yet"
 log_has "$SIPD_LOG" "debug: OPTIONS from 127.0.0.1:"
 
-printf 'listen = tcp:127.0.0.1:%s;\nroute { exit; }\n' "$port" >"$TMP/tcponly.sipc"
-bounded 30 "$B/sipd" "$TMP/tcponly.sipc" >"$TMP/tcponly.out" 2>"$TMP/tcponly.err"
+# A tls listen address needs a certificate and a key.
+printf 'listen = tls:127.0.0.1:%s;\nroute { exit; }\n' "$port" >"$TMP/tlsonly.sipc"
+bounded 30 "$B/sipd" "$TMP/tlsonly.sipc" >"$TMP/tlsonly.out" 2>"$TMP/tlsonly.err"
 rc=$?
 [ "$rc" -eq 1 ] || {
-    show_log "$TMP/tcponly.err"
-    fail "sipd on a tcp-only policy exited with status $rc, expected 1"
+    show_log "$TMP/tlsonly.err"
+    fail "sipd on a tls policy without a certificate exited with status $rc, expected 1"
 }
-log_has "$TMP/tcponly.err" "listens on tcp:127.0.0.1:$port only"
+log_has "$TMP/tlsonly.err" "a tls listen address needs the settings tls.certificate and tls.private_key"
 
 # --- sipctl info --------------------------------------------------------------
 cc -shared -fPIC -Iruntime/include -o "$TMP/features.so" tests/data/rt_features_policy.c ||

@@ -35,6 +35,18 @@ if [ ! -x "$fuzzer" ]; then
     exit 2
 fi
 root=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
+cd "$root" || exit 2 # fuzz_sip finds its policy, tests/fuzz/sip.sipc, from here
+# Two harnesses: fuzz_check (policies; the default) and fuzz_sip (SIP
+# messages into the runtime, seeded from the RFC 4475 messages and, when
+# the directory exists, the real captures in $SIP_SEEDS, read in place and
+# never copied into the repository).
+case ${fuzzer##*/} in
+fuzz_sip*) harness=sip ;;
+*) harness=policy ;;
+esac
+# ../shared beside the checkout holds them on the project machines; a clone
+# without it seeds from the RFC 4475 messages alone.
+SIP_SEEDS=${SIP_SEEDS:-$root/../shared/testdata/samples}
 dict=$root/tests/fuzz/sipc.dict
 mkdir -p "$work/corpus" "$work/artifacts" "$work/fixed" || exit 2
 log=$work/fuzz.log
@@ -65,6 +77,16 @@ report() {
 # How to keep findings $1 (one per line) as golden tests (STYLE.md
 # practices 13 and 14).
 advise() {
+    if [ "$harness" = sip ]; then
+        cat <<EOF
+
+To reproduce:  $fuzzer $(printf '%s\n' "$1" | head -n 1)
+Once fixed, keep it as a regression case: a '=== case' in
+tests/policies/errors.siptest (if it is text) or a file sent by
+tests/e2e/test_rfc4475.sh's way (if it is binary); then delete the artifact.
+EOF
+        return
+    fi
     n=1
     while [ -e "$root/tests/golden/$(printf 'fuzz-%03d' "$n").sipc" ]; do
         n=$((n + 1))
@@ -110,8 +132,22 @@ if [ -n "$old" ]; then
 fi
 
 # 2. Seed the corpus (copies under stable names; libFuzzer adds its own).
-for f in "$root"/tests/golden/*.sipc "$root"/examples/*.sipc "$root"/tests/fuzz/corpus/*.sipc; do
+if [ "$harness" = sip ]; then
+    seeds="$root/tests/data/rfc4475/*.dat $root/tests/data/rfc4475/extra/*.dat $SIP_SEEDS/*/*"
+else
+    seeds="$root/tests/golden/*.sipc $root/examples/*.sipc $root/tests/fuzz/corpus/*.sipc"
+fi
+# shellcheck disable=SC2086 # $seeds is a list of globs
+for f in $seeds; do
     [ -f "$f" ] || continue
+    if [ "$harness" = sip ]; then
+        case $f in
+        */rfc4475/*) dst=rfc4475-${f##*/} ;;
+        *) dst=sample-$(printf '%s' "${f#"$SIP_SEEDS"/}" | tr '/' '-') ;;
+        esac
+        cp "$f" "$work/corpus/$dst"
+        continue
+    fi
     case $f in
     "$root"/tests/golden/*) dst=golden-${f##*/} ;;
     "$root"/examples/*) dst=example-${f##*/} ;;
@@ -123,7 +159,8 @@ done
 # 3. Run.  libFuzzer stops at its first finding and exits non-zero.
 # shellcheck disable=SC2086 # $limits is a list of flags
 set -- $limits -max_total_time="$seconds" -print_final_stats=1 \
-    -dict="$dict" -artifact_prefix="$work/artifacts/" "$work/corpus"
+    -artifact_prefix="$work/artifacts/" "$work/corpus"
+[ "$harness" = sip ] || set -- "-dict=$dict" "$@"
 start=$(date +%s)
 if [ "$verbose" = -v ]; then
     echo "fuzz: running $fuzzer for ${seconds}s (log: $log)"

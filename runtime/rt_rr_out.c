@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rt_rr_out.c - double record-routing (RFC 3261 section 16.12.1, RFC 5658),
+ * decided when a request is sent.
+ *
+ * record_route() (stdlib/rr.c) adds the Record-Route of the interface the
+ * request came in on and marks the request (rr_added).  Which transport a
+ * branch leaves on is only known when it is sent, so rt_out.c calls
+ * rt_rr_outbound() with each outgoing copy: when the target (the next hop,
+ * else the request URI) asks for another transport (`sips:` is tls,
+ * `;transport=` says, default udp) or another address family (an IP
+ * literal of the other family) than the request came in on, a second
+ * Record-Route, for our interface on that side, goes on top of the first:
+ * the callee's requests then enter through the outbound interface, and the
+ * caller's (which use the Record-Routes in reverse) through the inbound
+ * one.  loose_route() removes both, as both are ours.
+ *
+ * In sipd the outbound interface is our listening transport of that
+ * protocol and family (none: no second Record-Route; the send fails
+ * anyway).  Offline there is one local address, so the second
+ * Record-Route names it with the outbound transport.  A target named by a
+ * DNS name counts as the inbound family.
+ */
+#include <string.h>
+
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/url.h>
+
+#include "rt_internal.h"
+#include "rt_listen.h"
+
+void rt_rr_outbound(sipc_msg *m, msg_t *copy, const char *hop)
+{
+    sip_t *csip = sip_object(copy);
+    if (!m->rr_added || !csip || !csip->sip_request || !csip->sip_record_route)
+        return;
+    url_t *target = hop ? url_make(m->home, hop) : csip->sip_request->rq_url;
+    if (!target || !target->url_host)
+        return;
+    char pbuf[8];
+    const char *out_proto = rt_url_proto(target, pbuf, sizeof pbuf);
+    const char *in_proto = m->proto ? m->proto : "udp";
+
+    const char *in_host = NULL;
+    if (m->env && m->env->local_host)
+        in_host = m->env->local_host;
+    else if (m->tport)
+        in_host = rt_tport_local_name(m->tport)->tpn_host;
+    int in_v6 = in_host && strchr(in_host, ':') != NULL;
+    int out_v6 = in_v6;
+    if (target->url_host[0] == '[')
+        out_v6 = 1;
+    else if (strspn(target->url_host, "0123456789.") == strlen(target->url_host))
+        out_v6 = 0;
+    if (!strcmp(out_proto, in_proto) && out_v6 == in_v6)
+        return;
+
+    const char *hp = NULL;
+    if (m->env && m->env->local_host) {
+        hp = rt_self_format(m->home, m->env->local_host, m->env->local_port);
+    } else if (m->agent) {
+        tport_t *tp = rt_listen_find(m->agent, out_proto, out_v6);
+        const tp_name_t *tpn = tp ? tport_name(tp) : NULL;
+        if (tpn && tpn->tpn_host && tpn->tpn_port)
+            hp = rt_self_format(m->home, tpn->tpn_host, tpn->tpn_port);
+    }
+    if (!hp) {
+        rt_log(RT_LOG_WARN, "record_route: no %s %s interface for the second Record-Route (call-id %s)",
+               out_proto, out_v6 ? "IPv6" : "IPv4", rt_msg_call_id(csip));
+        return;
+    }
+    char *rr = strcmp(out_proto, "udp") ? su_sprintf(m->home, "<sip:%s;transport=%s;lr>", hp, out_proto)
+                                        : su_sprintf(m->home, "<sip:%s;lr>", hp);
+    if (!rr || sip_add_make(copy, csip, sip_record_route_class, rr) < 0)
+        rt_log(RT_LOG_ERROR, "record_route: cannot add the second Record-Route (call-id %s)",
+               rt_msg_call_id(csip));
+}

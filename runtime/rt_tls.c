@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rt_tls.c - the certificate directory sofia-sip's TLS transport reads.
+ *
+ * sofia (TPTAG_CERTIFICATE) wants a directory with agent.pem, the private
+ * key and the certificate concatenated, and cafile.pem, the CA
+ * certificates.  The policy names the files separately (tls.private_key,
+ * tls.certificate, tls.ca_list; tls.verify_peer), so they are copied into
+ * a fresh private directory (mkdtemp, mode 0700; files 0600) under
+ * $TMPDIR or /tmp.  A tls listen address without a certificate or key, an
+ * unreadable file, or tls.verify_peer without tls.ca_list stops sipd from
+ * starting, with the setting and file named.
+ *
+ * Ownership: the directory and the malloc'd path belong to the caller
+ * until rt_tls_remove(), which rt_listen.c calls once the transports are
+ * open.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+#include "rt_listen.h"
+
+static const char *setting(const RtPolicy *p, const char *name)
+{
+    const sipc_policy_desc *d = rt_policy_desc(p);
+    for (unsigned i = 0; i < d->nsettings; i++)
+        if (!strcmp(d->settings[i].name, name))
+            return d->settings[i].value;
+    return NULL;
+}
+
+/* Append the file `from` to the open `out`. */
+static int append_file(FILE *out, const char *setting_name, const char *from, char *err, size_t errlen)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in) {
+        snprintf(err, errlen, "%s: cannot read %s: %s", setting_name, from, strerror(errno));
+        return -1;
+    }
+    char buf[4096];
+    size_t n, total = 0;
+    int last = '\n';
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        if (fwrite(buf, 1, n, out) != n) {
+            fclose(in);
+            snprintf(err, errlen, "tls: cannot write the certificate directory: %s", strerror(errno));
+            return -1;
+        }
+        total += n;
+        last = (unsigned char)buf[n - 1];
+    }
+    int bad = ferror(in);
+    fclose(in);
+    if (bad || total == 0) {
+        snprintf(err, errlen, "%s: cannot read %s: %s", setting_name, from, bad ? "read error" : "empty file");
+        return -1;
+    }
+    if (last != '\n')
+        fputc('\n', out);
+    return 0;
+}
+
+/* Write `dir`/`name` from the files `from[0..n)`. */
+static int write_pem(const char *dir, const char *name, const char *const *names, const char *const *from,
+                     int n, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    mode_t old = umask(077);
+    FILE *out = fopen(path, "wb");
+    umask(old);
+    if (!out) {
+        snprintf(err, errlen, "tls: cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        if (append_file(out, names[i], from[i], err, errlen) < 0) {
+            fclose(out);
+            return -1;
+        }
+    if (fclose(out) != 0) {
+        snprintf(err, errlen, "tls: cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int rt_tls_prepare(const RtPolicy *policy, char **dir, int *verify, char *err, size_t errlen)
+{
+    const char *cert = setting(policy, "tls.certificate");
+    const char *key = setting(policy, "tls.private_key");
+    const char *ca = setting(policy, "tls.ca_list");
+    const char *vp = setting(policy, "tls.verify_peer");
+    *dir = NULL;
+    *verify = vp && !strcmp(vp, "true");
+    if (!cert || !*cert || !key || !*key) {
+        snprintf(err, errlen, "a tls listen address needs the settings tls.certificate and tls.private_key%s",
+                 !cert || !*cert ? (!key || !*key ? " (both missing)" : " (tls.certificate missing)")
+                                 : " (tls.private_key missing)");
+        return -1;
+    }
+    if (*verify && (!ca || !*ca)) {
+        snprintf(err, errlen, "tls.verify_peer = true needs tls.ca_list, the CA certificates to verify with");
+        return -1;
+    }
+    const char *tmp = getenv("TMPDIR");
+    size_t len = strlen(tmp && *tmp ? tmp : "/tmp") + 32;
+    char *d = malloc(len);
+    if (!d) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(d, len, "%s/sipd-tls.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(d)) { /* mkdtemp makes it 0700 */
+        snprintf(err, errlen, "tls: cannot make a directory in %s: %s", tmp && *tmp ? tmp : "/tmp",
+                 strerror(errno));
+        free(d);
+        return -1;
+    }
+    const char *agent_names[] = {"tls.private_key", "tls.certificate"};
+    const char *agent_from[] = {key, cert};
+    const char *ca_names[] = {"tls.ca_list"};
+    const char *ca_from[] = {ca};
+    if (write_pem(d, "agent.pem", agent_names, agent_from, 2, err, errlen) < 0 ||
+        (ca && *ca && write_pem(d, "cafile.pem", ca_names, ca_from, 1, err, errlen) < 0)) {
+        rt_tls_remove(d);
+        return -1;
+    }
+    *dir = d;
+    return 0;
+}
+
+void rt_tls_remove(char *dir)
+{
+    static const char *const files[] = {"agent.pem", "cafile.pem"};
+    if (!dir)
+        return;
+    char path[4096];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    if (rmdir(dir) < 0)
+        rt_log(RT_LOG_WARN, "tls: cannot remove %s: %s", dir, strerror(errno));
+    free(dir);
+}

@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# test_dns.sh - next hops given as host names, resolved per RFC 3263 by
+# sofia's resolver inside sipd, against a fake DNS server (fake_dns.c) on
+# 127.0.0.1 named by the policy's dns.resolv_conf (a resolv.conf with
+# `nameserver 127.0.0.1` and `port N`).
+#
+#  1. sip:uas@example.test: NAPTR -> SRV _sip._udp.example.test with two
+#     targets; nothing listens at the first (priority 10: ICMP port
+#     unreachable), the second (priority 20) answers 200: the caller gets
+#     the 200 (nta's failover to the next SRV target).  Failover on a 503
+#     is not done by Debian's sofia-sip 1.12.11 (see runtime/rt_dns.c) and
+#     not tested here.
+#  2. sip:uas@plain.test:PORT (explicit port): an A lookup only.
+#
+#   sh tests/e2e/test_dns.sh BUILD_DIR
+
+set -u
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+
+need_prog sipp sip-tester
+[ -x "$B/fake_dns" ] || fail "$B/fake_dns is not built (run make $B/fake_dns)"
+sc=tests/e2e/scenarios
+
+# The two SRV targets, then the DNS server that names them.
+DEAD_PORT=$(free_udp_port) # nothing listens there: ICMP port unreachable
+sipp_uas_start up "$sc/dns_uas_answer.xml"
+UP_PID=$UAS_PID UP_PORT=$UAS_PORT UP_OUT=$UAS_OUT
+
+DNS_PORT=$(free_udp_port)
+cat >"$TMP/zone" <<ZONE
+example.test NAPTR 10 10 s SIP+D2U _sip._udp.example.test
+_sip._udp.example.test SRV 10 0 $DEAD_PORT sip1.example.test
+_sip._udp.example.test SRV 20 0 $UP_PORT sip2.example.test
+sip1.example.test A 127.0.0.1
+sip2.example.test A 127.0.0.1
+plain.test A 127.0.0.1
+ZONE
+"$B/fake_dns" "$DNS_PORT" "$TMP/zone" "$TMP/dns.ready" >"$TMP/dns.log" 2>&1 &
+DNS_PID=$!
+started "$DNS_PID"
+n=50
+until [ -s "$TMP/dns.ready" ]; do
+    alive "$DNS_PID" && [ "$n" -gt 0 ] || {
+        show_log "$TMP/dns.log"
+        fail "fake_dns did not start on 127.0.0.1:$DNS_PORT"
+    }
+    n=$((n - 1))
+    sleep 0.1
+done
+note "fake_dns pid $DNS_PID on 127.0.0.1:$DNS_PORT"
+printf 'nameserver 127.0.0.1\nport %s\n' "$DNS_PORT" >"$TMP/resolv.conf"
+
+{
+    echo "dns.resolv_conf = \"$TMP/resolv.conf\";"
+    sed 's/^tm\.fr_inv_timer = .*/tm.fr_inv_timer = 10000;/' tests/e2e/policies/tm.sipc
+} >"$TMP/dns.sipc"
+
+# --- 1. SRV failover on 503 ---------------------------------------------------
+sipd_start dns "$TMP/dns.sipc"
+sipp_run srv "$sc/dns_uac_call.xml" 1 -key target example.test -key test plain -key next - -key fork -
+sipp_uas_wait up
+log_has "$TMP/dns.log" "Q example.test NAPTR -> 1"
+log_has "$TMP/dns.log" "Q _sip._udp.example.test SRV -> 2"
+log_has "$TMP/dns.log" "Q sip2.example.test A -> 1"
+note "example.test: NAPTR, SRV, the first target dead, the 200 of the second"
+
+# --- 2. a plain A lookup ------------------------------------------------------
+sipp_uas_start plain "$sc/dns_uas_answer.xml"
+sipp_run plain "$sc/dns_uac_call.xml" 1 -key target "plain.test:$UAS_PORT" -key test plain -key next - -key fork -
+sipp_uas_wait plain
+sipd_stop
+log_has "$TMP/dns.log" "Q plain.test A -> 1"
+if grep -q "Q plain.test \(NAPTR\|SRV\)" "$TMP/dns.log" || grep -q "_sip._udp.plain.test" "$TMP/dns.log"; then
+    show_log "$TMP/dns.log"
+    fail "an explicit port must mean an A/AAAA lookup only"
+fi
+note "plain.test with a port: A only"

@@ -228,7 +228,7 @@ clean: fuzz-clean
 $(B)/obj/bench/jit_bench.o: CFLAGS += $(SOFIA_CFLAGS)
 $(B)/jit_bench: $(B)/obj/bench/jit_bench.o $(B)/libsipcc.a $(B)/libsipcrt.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(B)/obj/bench/jit_bench.o $(B)/libsipcc.a $(RT_WHOLE) -ltcc $(SOFIA_LIBS) -ldl -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(B)/obj/bench/jit_bench.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) -ldl -lm
 
 # -rdynamic: the gcc-built policy.so resolves its host functions in the bench.
 $(B)/obj/bench/route_bench.o: CFLAGS += $(SOFIA_CFLAGS)
@@ -239,7 +239,7 @@ $(B)/route_bench: $(B)/obj/bench/route_bench.o $(B)/libsipcc.a $(B)/libsipcrt.a
 
 bench: $(B)/sipc $(B)/jit_bench $(B)/route_bench
 	@bash bench/check_bench.sh $(B)
-	@$(B)/route_bench examples/hello.sipc examples/edge.sipc
+	@$(B)/route_bench examples/hello.sipc examples/edge.sipc examples/proxy.sipc
 
 -include $(shell find $(FUZZ_B)/obj -name '*.d' 2>/dev/null)
 

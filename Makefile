@@ -163,7 +163,7 @@ run: deps
 	$(B)/sipd -d examples/hello.sipc
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-asan-fuzz
 
 # --- fuzzing and benchmarks (STYLE.md practice 14) -----------------------
 # `make fuzz-smoke`: the compiler under libFuzzer+ASan+UBSan for 30 s, quiet
@@ -173,7 +173,7 @@ clean:
 # how to turn it into a golden test.  The compiler is rebuilt with clang
 # into $(FUZZ_B) (generated sources reused from $(B)/gen); the backends are
 # left out.  `make bench` times a generated 10,000-line policy.
-FUZZ_B             ?= build-fuzz
+FUZZ_B             ?= $(B)-fuzz
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 600
 FUZZ_SMOKE_SECONDS ?= 30

@@ -15,7 +15,8 @@
  * when sending to one fails (ICMP error, no transport) or its timer B/F
  * fires, tries the next one by itself (outgoing_try_another in nta.c).
  * On 503 Debian's sofia-sip 1.12.11 does not fail over (later forks have
- * NTATAG_SRV_503); see SPEC.md section 6.
+ * NTATAG_SRV_503): tm does it for t_relay() branches (tm_srv.c, SPEC.md
+ * section 9).
  */
 #include <string.h>
 

@@ -250,6 +250,9 @@ url_t *rt_parse_uri(sipc_msg *m, const char *what, const sipc_str *v, int allow_
 int rt_url_is_self(const sipc_msg *m, const url_t *url);
 /* Our address as "HOST:PORT" for Record-Route, in the message home. */
 const char *rt_self_hostport(sipc_msg *m);
+/* rt_rr_out.c: add Record-Route `value` ("<sip:...;lr>") to `msg` above its
+ * other Record-Routes and below all of its Vias.  0, or -1. */
+int rt_rr_add(msg_t *msg, sip_t *sip, const char *value);
 
 /* --- rt_hdr.c: headers by name ---------------------------------------------- */
 

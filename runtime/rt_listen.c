@@ -14,11 +14,21 @@
  * the key, certificate and CA list when the transport is created, so the
  * directory is removed as soon as every transport is open.
  *
- * sofia sends a request to an IP literal through the first primary
- * transport of the protocol, whatever its address family; rt_listen_out()
- * names the right one (NTATAG_TPORT) for rt_out.c and tm_nta.c.  KNOWN
- * GAP: with udp:127.0.0.1 listed before udp:[::1], a relay to [::1] still
- * fails (nta seems to re-pick by name); a single-family sipd works.
+ * Address families.  nta picks the primary transport for a request with
+ * tport_primary_by_name() (tport.c), matching the destination's ident,
+ * protocol and family; the family comes from the host, but an IPv6 host
+ * written as in a URL ("[::1]") is not recognized, so without more a
+ * request to [::1] goes through the first primary transport of its
+ * protocol, IPv4 if that one is listed first ("Address family not
+ * supported").  NTATAG_TPORT(primary) on nta_outgoing_mcreate only
+ * copies that transport's ident into the destination name.  So every
+ * transport gets its own ident (TPTAG_IDENT "sipcN", N its listen
+ * index; all of them: tport_primary_by_name() strcmp()s a NULL ident
+ * otherwise), and rt_listen_out() names the right one for rt_out.c and
+ * tm_nta.c.  nta also puts a transport's ident as a comment into its Via
+ * ("(sipc1)", an RFC 2543 leftover); clear_via_comments() removes those.
+ * Replies follow the request's transport (nta) or its Via's received
+ * (rt_out.c adds it), an address without brackets, recognized.
  *
  * Ownership: the agent returned belongs to the caller (nta_agent_destroy).
  */
@@ -99,6 +109,20 @@ int rt_listen_parse(const char *spec, RtListenAddr *a, char *err, size_t errlen)
     return 0;
 }
 
+/* nta's Vias for a transport (tport_magic) carry its ident as a comment,
+ * copied into every Via it inserts: drop it.  nta rebuilds these Vias when
+ * a transport is added, so this runs once all are open. */
+static void clear_via_comments(nta_agent_t *agent)
+{
+    for (tport_t *tp = tport_primaries(nta_agent_tports(agent)); tp; tp = tport_next(tp))
+        for (sip_via_t *v = (sip_via_t *)tport_magic(tp); v; v = v->v_next)
+            v->v_comment = NULL;
+    for (sip_via_t *v = (sip_via_t *)nta_agent_via(agent); v; v = v->v_next)
+        v->v_comment = NULL;
+    for (sip_via_t *v = (sip_via_t *)nta_agent_public_via(agent); v; v = v->v_next)
+        v->v_comment = NULL;
+}
+
 nta_agent_t *rt_listen_open(su_root_t *root, const char *const *specs, int n, const RtPolicy *policy,
                             nta_message_f *callback, nta_agent_magic_t *magic, tagi_t const *tags,
                             char *err, size_t errlen)
@@ -126,16 +150,19 @@ nta_agent_t *rt_listen_open(su_root_t *root, const char *const *specs, int n, co
             snprintf(url, sizeof url, "sips:%s:%u", a.host, a.port);
         else
             snprintf(url, sizeof url, "sip:%s:%u;transport=%s", a.host, a.port, a.proto);
+        char ident[16];
+        snprintf(ident, sizeof ident, "sipc%d", i); /* copied by tport */
         int ok;
         if (i == 0) {
-            agent = nta_agent_create(root, URL_STRING_MAKE(url), callback, magic,
+            agent = nta_agent_create(root, URL_STRING_MAKE(url), callback, magic, TPTAG_IDENT(ident),
                                      TAG_IF(tls, TPTAG_CERTIFICATE(tlsdir)),
                                      TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(verify ? TPTLS_VERIFY_ALL
                                                                                 : TPTLS_VERIFY_NONE)),
                                      TAG_NEXT(tags));
             ok = agent != NULL;
         } else {
-            ok = nta_agent_add_tport(agent, URL_STRING_MAKE(url), TAG_IF(tls, TPTAG_CERTIFICATE(tlsdir)),
+            ok = nta_agent_add_tport(agent, URL_STRING_MAKE(url), TPTAG_IDENT(ident),
+                                     TAG_IF(tls, TPTAG_CERTIFICATE(tlsdir)),
                                      TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(verify ? TPTLS_VERIFY_ALL
                                                                                 : TPTLS_VERIFY_NONE)),
                                      TAG_END()) == 0;
@@ -149,6 +176,8 @@ nta_agent_t *rt_listen_open(su_root_t *root, const char *const *specs, int n, co
         }
     }
     rt_tls_remove(tlsdir);
+    if (agent)
+        clear_via_comments(agent);
     return agent;
 }
 

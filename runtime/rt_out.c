@@ -29,6 +29,12 @@
  * second Record-Route when record_route() ran and the request leaves on
  * another transport or address family.
  *
+ * Via `received` (RFC 3581 section 4): a request that asked for rport
+ * gets `rport=PORT` from nta, but `received=` only when the source address
+ * differs from the Via host; the RFC wants both.  add_received() adds it to
+ * the top Via of each relayed copy (not shown offline: nta's part, like
+ * the rport value).
+ *
  * Ownership: rt_out_relay(), rt_out_t_branch() and rt_out_t_relay_reply()
  * take over the message they are given on every path.
  */
@@ -105,6 +111,22 @@ static void trace_changes(sipc_msg *m, const char *orig, msg_t *copy)
             rt_trace(m, "  + %s", b_lines[j]);
 }
 
+/* `received=SOURCE` on the copy's top Via (the sender's) when it has an
+ * rport value and no received. */
+static void add_received(const sipc_msg *m, msg_t *copy)
+{
+    sip_t *csip = sip_object(copy);
+    sip_via_t *v = csip ? csip->sip_via : NULL;
+    if (!v || !v->v_rport || !v->v_rport[0] || v->v_received || !m->src_ip[0])
+        return;
+    char *p = su_sprintf(msg_home(copy), "received=%s", m->src_ip);
+    if (!p || msg_header_replace_param(msg_home(copy), v->v_common, p) < 0) {
+        rt_log(RT_LOG_WARN, "forward: cannot add received to the Via (call-id %s)", rt_msg_call_id(csip));
+        return;
+    }
+    msg_fragment_clear(v->v_common);
+}
+
 int rt_out_relay(sipc_msg *m, msg_t *copy, const char *hop)
 {
     rt_rr_outbound(m, copy, hop); /* double Record-Route when the transport changes */
@@ -122,6 +144,7 @@ int rt_out_relay(sipc_msg *m, msg_t *copy, const char *hop)
         msg_destroy(copy);
         return 0;
     }
+    add_received(m, copy);
     /* Non-NULL (an orq still resolving, or NONE once sent): nta owns `copy`.
      * The stateless orq frees itself; it is never ours to destroy. */
     tport_t *tp = rt_listen_out(m->agent, copy, hop); /* the right address family */
@@ -160,6 +183,7 @@ int rt_out_t_branch(TmBranch *br, sipc_msg *bm, msg_t *copy, const char *hop)
         msg_destroy(copy);
         return 0;
     }
+    add_received(bm, copy);
     return tm_nta_branch(br, copy, hop);
 }
 

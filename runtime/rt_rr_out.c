@@ -20,6 +20,16 @@
  * anyway).  Offline there is one local address, so the second
  * Record-Route names it with the outbound transport.  A target named by a
  * DNS name counts as the inbound family.
+ *
+ * Placement: Record-Route is a "prepend" header class in sofia-sip
+ * (msg_header_add() puts it first in the header list and, in a parsed
+ * message's fragment chain, right after the request line), so a plain
+ * sip_add_make() lands it above the caller's Via, and nta's own Via then
+ * goes above it: legal (RFC 3261 section 7.3.1 only orders headers of one
+ * name), but untidy.  rt_rr_add() adds it that way, then moves it in the
+ * chain to just after the last Via, which also keeps it above our earlier
+ * Record-Route.  A message without a chain yet is serialized in class
+ * order, Vias first, so there is nothing to move.
  */
 #include <string.h>
 
@@ -28,6 +38,36 @@
 
 #include "rt_internal.h"
 #include "rt_listen.h"
+
+int rt_rr_add(msg_t *msg, sip_t *sip, const char *value)
+{
+    sip_record_route_t *rr = sip_record_route_make(msg_home(msg), value);
+    if (!rr || msg_header_insert(msg, (msg_pub_t *)sip, (msg_header_t *)rr) < 0)
+        return -1;
+    msg_header_t *h = (msg_header_t *)rr, **head = msg_chain_head(msg);
+    if (!head || !*head || !h->sh_prev || !h->sh_succ)
+        return 0; /* no chain (yet): serialized in class order */
+    msg_header_t *last_via = NULL;
+    int seen = 0, before = 0;
+    for (msg_header_t *x = *head; x; x = x->sh_succ) {
+        if (x == h)
+            seen = 1;
+        else if (x->sh_class == sip_via_class)
+            last_via = x, before = seen;
+    }
+    if (!last_via || !before || !last_via->sh_succ)
+        return 0; /* no Via below it: already in place */
+    /* unlink (h is neither the chain's head nor its tail) */
+    *h->sh_prev = h->sh_succ;
+    h->sh_succ->sh_prev = h->sh_prev;
+    /* relink after the last Via */
+    msg_header_t *next = last_via->sh_succ;
+    h->sh_prev = &last_via->sh_succ;
+    h->sh_succ = next;
+    last_via->sh_succ = h;
+    next->sh_prev = &h->sh_succ;
+    return 0;
+}
 
 void rt_rr_outbound(sipc_msg *m, msg_t *copy, const char *hop)
 {
@@ -71,7 +111,7 @@ void rt_rr_outbound(sipc_msg *m, msg_t *copy, const char *hop)
     }
     char *rr = strcmp(out_proto, "udp") ? su_sprintf(m->home, "<sip:%s;transport=%s;lr>", hp, out_proto)
                                         : su_sprintf(m->home, "<sip:%s;lr>", hp);
-    if (!rr || sip_add_make(copy, csip, sip_record_route_class, rr) < 0)
+    if (!rr || rt_rr_add(copy, csip, rr) < 0)
         rt_log(RT_LOG_ERROR, "record_route: cannot add the second Record-Route (call-id %s)",
                rt_msg_call_id(csip));
 }

@@ -66,6 +66,7 @@ void tm_table_clear(TmTable *tab)
 {
     while (tab->head)
         tm_free(tab->head);
+    tm_srv_clear(tab);
 }
 
 TmBranch *tm_find_relay(TmTable *tab, int relay)
@@ -117,6 +118,8 @@ void tm_branch_done(TmBranch *br)
 {
     if (br->orq || br->fr)
         tm_nta_branch_done(br);
+    if (br->srv_req || br->srv_q)
+        tm_srv_branch_done(br);
 }
 
 static void tm_free(TmTrans *t)
@@ -265,7 +268,7 @@ void tm_request_done(sipc_msg *m, int rc)
 
 /* --- branches ------------------------------------------------------------------ */
 
-static TmBranch *new_branch(TmTrans *t, const char *uri, const char *hop, uint64_t bflags)
+TmBranch *tm_branch_new(TmTrans *t, const char *uri, const char *hop, uint64_t bflags)
 {
     if (t->nbr == t->cap) {
         int cap = t->cap ? 2 * t->cap : 4;
@@ -282,6 +285,7 @@ static TmBranch *new_branch(TmTrans *t, const char *uri, const char *hop, uint64
     br->idx = t->nbr;
     br->state = TM_BR_NEW;
     br->bflags = bflags;
+    br->srv_cur = -1;
     br->relay = t->env && t->env->rec ? rt_rec_add_relay(t->env->rec) : 0;
     t->br[t->nbr++] = br;
     return br;
@@ -329,7 +333,7 @@ static int count_hop(sipc_msg *bm)
  * 1 if it was sent, 0 if not (dropped, refused, failed). */
 static int run_branch(sipc_msg *m, TmTrans *t, const char *uri, const char *hop, uint64_t bflags)
 {
-    TmBranch *br = new_branch(t, uri, hop, bflags);
+    TmBranch *br = tm_branch_new(t, uri, hop, bflags);
     msg_t *copy = br ? msg_copy(m->msg) : NULL;
     sip_t *csip = copy ? sip_object(copy) : NULL;
     if (!csip) {

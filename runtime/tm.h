@@ -16,6 +16,7 @@
  *               of the best final reply, failure_route
  *   tm_choice.c RFC 3261 section 16.7's choice, pure (unit-tested)
  *   tm_nta.c    sipd's glue: server and client transactions, CANCEL, timers
+ *   tm_srv.c    sipd: failover to the next SRV target on 503 / 408
  *
  * Ownership.  A TmTrans is its own sofia home (su_home_new), listed in the
  * TmTable of its environment, and owns: a reference to the request as the
@@ -39,8 +40,11 @@ typedef enum TmBranchState {
     TM_BR_FAILED,     /* not sent: next hop is us, or the send failed */
     TM_BR_PENDING,    /* sent, no reply yet */
     TM_BR_PROCEEDING, /* a provisional reply came */
-    TM_BR_FINAL       /* a final reply came, or a local one (timeout) */
+    TM_BR_FINAL,      /* a final reply came, or a local one (timeout) */
+    TM_BR_RETRIED     /* 503 / timeout: went on to the next SRV target, as a new branch (tm_srv.c) */
 } TmBranchState;
+
+typedef struct TmSrv TmSrv;
 
 struct TmBranch {
     TmTrans *t;
@@ -56,6 +60,12 @@ struct TmBranch {
     int cancelled;       /* a CANCEL was sent for it */
     nta_outgoing_t *orq; /* sipd: the client transaction, until final */
     su_timer_t *fr;      /* sipd: fr_timer / fr_inv_timer, until final */
+    /* sipd, SRV failover (tm_srv.c): */
+    msg_t *srv_req;              /* a copy of the branch as sent, while it may fail over */
+    TmSrv *srv;                  /* the SRV targets of its host name, once looked up (t's home) */
+    int srv_cur;                 /* index in srv of the target it went to; -1 unknown (nta chose) */
+    int srv_port;                /* source port of the 503 that ended it, 0 unknown */
+    struct sres_query_s *srv_q;  /* the SRV query under way */
 };
 
 struct TmTrans {
@@ -93,6 +103,7 @@ struct TmTable {
     unsigned fr_inv_timer; /* the same for INVITE (tm.fr_inv_timer) */
     int keep_done;         /* offline: keep finished transactions until tm_table_clear,
                             * so a late `--- reply N` still finds its branch */
+    struct sres_resolver_s *srv_res; /* sipd: tm_srv.c's resolver, made when first needed */
 };
 
 /* Defaults of tm.fr_timer and tm.fr_inv_timer, in ms. */
@@ -125,6 +136,8 @@ int tm_live_branches(const TmTrans *t);
 /* Free t if nothing uses it any more (see the top of this file); t may be
  * gone on return. */
 void tm_maybe_free(TmTrans *t);
+/* A new branch record of t (state TM_BR_NEW), or NULL (out of memory). */
+TmBranch *tm_branch_new(TmTrans *t, const char *uri, const char *hop, uint64_t bflags);
 /* The route of the policy at index `idx1 - 1`, or NULL. */
 sipc_route_fn tm_route(const TmTrans *t, int idx1);
 /* A transcript line about t, when recording. */
@@ -138,6 +151,9 @@ void tm_reply_in(TmBranch *br, msg_t *reply, sip_t *sip);
 /* Branch br ended here without a reply: code 408 (its timer), 503 (no
  * transport), ... */
 void tm_local_final(TmBranch *br, int code);
+/* Branch br ends with `code` after all (reply, taken, may be NULL): keep
+ * it, and choose when it was the last live branch. */
+void tm_branch_failed(TmBranch *br, int code, const char *phrase, msg_t *reply);
 /* The upstream CANCELed the request: cancel every live branch. */
 void tm_cancelled(TmTrans *t);
 /* A reply made here (sl_send_reply with a transaction, a 500 when nothing
@@ -149,6 +165,19 @@ void tm_cancel_others(TmTrans *t, const TmBranch *except);
 /* --- tm_choice.c: RFC 3261 section 16.7 (tm_choice.h) -------------------------------- */
 
 #include "tm_choice.h"
+
+/* --- tm_srv.c: failover to the next SRV target (RFC 3263 section 4.3) ------------------- */
+
+/* Should branch br, about to be sent as `copy` toward `hop` (or its
+ * request URI), keep a copy for a failover?  sipd only. */
+int tm_srv_eligible(const TmBranch *br, msg_t *copy, const char *hop);
+/* Branch br got `code` (503 from downstream with `reply`, or a local 408):
+ * 1 if a failover took over (the reply is then its), 0 to go on as usual. */
+int tm_srv_failover(TmBranch *br, int code, const char *phrase, msg_t *reply);
+/* br is done: forget its copy and its query. */
+void tm_srv_branch_done(TmBranch *br);
+/* Free the resolver (tm_table_clear). */
+void tm_srv_clear(TmTable *tab);
 
 /* --- tm_nta.c: sipd's side of rt_out_t_*() ---------------------------------------------- */
 

@@ -119,6 +119,8 @@ int tm_nta_branch(TmBranch *br, msg_t *copy, const char *hop)
     TmTrans *t = br->t;
     TmTable *tab = t->table;
     tport_t *tp = rt_listen_out(t->env->agent, copy, hop); /* the right address family */
+    if (tab->root && !br->srv_req && tm_srv_eligible(br, copy, hop))
+        br->srv_req = msg_copy(copy); /* before nta adds its Via */
     br->orq = nta_outgoing_mcreate(t->env->agent, on_response, br, hop ? URL_STRING_MAKE(hop) : NULL, copy,
                                    TAG_IF(tp, NTATAG_TPORT(tp)), NTATAG_PASS_100(1), TAG_END());
     if (!br->orq) { /* NULL: the message is still ours */

@@ -218,6 +218,8 @@ void tm_reply_in(TmBranch *br, msg_t *reply, sip_t *sip)
             t->final_sent = code;
         rt_out_t_relay_reply(t, reply, stray);
         tm_cancel_others(t, br);
+    } else if (!t->final_sent && (code == 503 || code == 408) && tm_srv_failover(br, code, phrase, reply)) {
+        /* on to the next SRV target (tm_srv.c): br stays live until then */
     } else {
         set_final(br, code, phrase);
         if (t->final_sent) {
@@ -245,7 +247,27 @@ void tm_local_final(TmBranch *br, int code)
     t->busy++;
     rt_log(RT_LOG_DEBUG, "branch %d of call-id %s: %d here (%s)", br->idx, rt_msg_call_id(t->sip), code,
            code == 408 ? "no final reply in time" : "not sent");
+    if (code == 408 && !t->final_sent && tm_srv_failover(br, code, local_phrase(code), NULL))
+        goto out; /* on to the next SRV target */
     set_final(br, code, local_phrase(code));
+    if (!t->final_sent && tm_live_branches(t) == 0)
+        decide(t);
+out:
+    t->busy--;
+    tm_maybe_free(t);
+}
+
+void tm_branch_failed(TmBranch *br, int code, const char *phrase, msg_t *reply)
+{
+    TmTrans *t = br->t;
+    t->busy++;
+    set_final(br, code, phrase);
+    if (reply && !t->final_sent) {
+        tm_trace(t, "keep reply %d %s", code, br->phrase);
+        br->reply = reply;
+    } else if (reply) {
+        msg_destroy(reply);
+    }
     if (!t->final_sent && tm_live_branches(t) == 0)
         decide(t);
     t->busy--;

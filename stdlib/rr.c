@@ -5,8 +5,8 @@
  * record_route() adds `Record-Route: <sip:HOST:PORT;lr>` for the address we
  * listen on (`;transport=tcp`/`tls` when the request came that way), so
  * that the dialog's later requests come through us (RFC 3261 section
- * 16.6 step 4).  Record-Route is a prepended header in sofia-sip, so ours
- * lands on top.  A second call for the same message adds nothing and
+ * 16.6 step 4).  Ours goes on top of the Record-Routes and below all Vias
+ * (rt_rr_add(), runtime/rt_rr_out.c).  A second call for the same message adds nothing and
  * returns false, as Kamailio's rr module does ("double attempt").
  *
  * loose_route() is the section 16.4 route-information pre-processing, with
@@ -47,7 +47,7 @@ int sipc_record_route(sipc_msg *m)
     char *rr = !hp  ? NULL
                : tp ? su_sprintf(m->home, "<sip:%s;transport=%s;lr>", hp, tp)
                     : su_sprintf(m->home, "<sip:%s;lr>", hp);
-    if (!rr || sip_add_make(m->msg, sip, sip_record_route_class, rr) < 0) {
+    if (!rr || rt_rr_add(m->msg, sip, rr) < 0) {
         rt_log(RT_LOG_ERROR, "record_route: cannot add Record-Route (call-id %s)", rt_msg_call_id(sip));
         return 0;
     }

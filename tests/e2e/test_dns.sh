@@ -9,10 +9,11 @@
 #  1. sip:uas@example.test: NAPTR -> SRV _sip._udp.example.test with two
 #     targets; nothing listens at the first (priority 10: ICMP port
 #     unreachable), the second (priority 20) answers 200: the caller gets
-#     the 200 (nta's failover to the next SRV target).  Failover on a 503
-#     is not done by Debian's sofia-sip 1.12.11 (see runtime/rt_dns.c) and
-#     not tested here.
+#     the 200 (nta's failover to the next SRV target).
 #  2. sip:uas@plain.test:PORT (explicit port): an A lookup only.
+#  3. sip:uas@busy.test: two SRV targets, the first (priority 10) answers
+#     503, the second (priority 20) 200: the caller gets the 200 (tm's own
+#     failover on 503, runtime/tm_srv.c, RFC 3263 section 4.3).
 #
 #   sh tests/e2e/test_dns.sh BUILD_DIR
 
@@ -29,6 +30,12 @@ sc=tests/e2e/scenarios
 DEAD_PORT=$(free_udp_port) # nothing listens there: ICMP port unreachable
 sipp_uas_start up "$sc/dns_uas_answer.xml"
 UP_PID=$UAS_PID UP_PORT=$UAS_PORT UP_OUT=$UAS_OUT
+# Those of busy.test: the first answers 503, the second 200.
+sipp_uas_start busy "$sc/dns_uas_503.xml"
+BUSY_PID=$UAS_PID BUSY_PORT=$UAS_PORT BUSY_OUT=$UAS_OUT
+sipp_uas_start second "$sc/dns_uas_answer.xml"
+SECOND_PID=$UAS_PID SECOND_PORT=$UAS_PORT SECOND_OUT=$UAS_OUT
+UAS_PID=$UP_PID UAS_PORT=$UP_PORT UAS_OUT=$UP_OUT
 
 DNS_PORT=$(free_udp_port)
 cat >"$TMP/zone" <<ZONE
@@ -38,6 +45,11 @@ _sip._udp.example.test SRV 20 0 $UP_PORT sip2.example.test
 sip1.example.test A 127.0.0.1
 sip2.example.test A 127.0.0.1
 plain.test A 127.0.0.1
+busy.test NAPTR 10 10 s SIP+D2U _sip._udp.busy.test
+_sip._udp.busy.test SRV 10 0 $BUSY_PORT sip3.busy.test
+_sip._udp.busy.test SRV 20 0 $SECOND_PORT sip4.busy.test
+sip3.busy.test A 127.0.0.1
+sip4.busy.test A 127.0.0.1
 ZONE
 "$B/fake_dns" "$DNS_PORT" "$TMP/zone" "$TMP/dns.ready" >"$TMP/dns.log" 2>&1 &
 DNS_PID=$!
@@ -59,7 +71,7 @@ printf 'nameserver 127.0.0.1\nport %s\n' "$DNS_PORT" >"$TMP/resolv.conf"
     sed 's/^tm\.fr_inv_timer = .*/tm.fr_inv_timer = 10000;/' tests/e2e/policies/tm.sipc
 } >"$TMP/dns.sipc"
 
-# --- 1. SRV failover on 503 ---------------------------------------------------
+# --- 1. SRV failover on an unreachable target ---------------------------------------------------
 sipd_start dns "$TMP/dns.sipc"
 sipp_run srv "$sc/dns_uac_call.xml" 1 -key target example.test -key test plain -key next - -key fork -
 sipp_uas_wait up
@@ -72,6 +84,16 @@ note "example.test: NAPTR, SRV, the first target dead, the 200 of the second"
 sipp_uas_start plain "$sc/dns_uas_answer.xml"
 sipp_run plain "$sc/dns_uac_call.xml" 1 -key target "plain.test:$UAS_PORT" -key test plain -key next - -key fork -
 sipp_uas_wait plain
+
+# --- 3. SRV failover on 503 ---------------------------------------------------
+sipp_run busy "$sc/dns_uac_call.xml" 1 -key target busy.test -key test plain -key next - -key fork -
+UAS_PID=$BUSY_PID UAS_OUT=$BUSY_OUT
+sipp_uas_wait busy
+UAS_PID=$SECOND_PID UAS_OUT=$SECOND_OUT
+sipp_uas_wait second
+log_has "$SIPD_LOG" "trying the next SRV target"
+log_has "$TMP/dns.log" "Q sip4.busy.test A -> 1"
+note "busy.test: the 503 of the first SRV target, the 200 of the second"
 sipd_stop
 log_has "$TMP/dns.log" "Q plain.test A -> 1"
 if grep -q "Q plain.test \(NAPTR\|SRV\)" "$TMP/dns.log" || grep -q "_sip._udp.plain.test" "$TMP/dns.log"; then

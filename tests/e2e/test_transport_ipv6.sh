@@ -2,12 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # test_transport_ipv6.sh - a basic call over the IPv6 loopback: sipd
-# listens on udp:[::1]:0 only (sofia sends a request to an IPv6 literal
-# through its first udp transport whatever its family, so a sipd that also
-# listens on 127.0.0.1 first cannot relay to [::1] yet), the
-# caller and the callee are sipp on ::1; the callee checks sipd's Via,
-# its Record-Route and the rport sipd put into the caller's Via, all with
-# [::1].  Skipped (exit 0, with the reason) only when the kernel has no ::1.
+# listens on udp:[::1]:0 only (test_transport_dual.sh mixes the
+# families), the caller and the callee are sipp on ::1; the callee checks
+# sipd's Via, its Record-Route and the rport and received sipd put into
+# the caller's Via, all with ::1.  Skipped (exit 0, with the reason) only when the kernel has no ::1.
 #
 #   sh tests/e2e/test_transport_ipv6.sh BUILD_DIR
 

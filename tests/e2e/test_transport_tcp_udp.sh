@@ -7,7 +7,8 @@
 # callee (sipp over UDP) is reached over UDP, replies go back over the
 # caller's TCP connection, ACK and BYE follow the Record-Routes.  The
 # callee checks the double Record-Route (UDP interface on top, TCP below)
-# and the rport sipd put into the caller's Via (RFC 3581).
+# and the rport and received sipd put into the caller's Via (RFC 3581),
+# before the Record-Routes.
 #
 #   sh tests/e2e/test_transport_tcp_udp.sh BUILD_DIR
 

@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# test_transport_dual.sh - IPv4 and IPv6 in one sipd: it listens on
+# udp:127.0.0.1 (first) and udp:[::1], the caller (sipp) is on 127.0.0.1,
+# the callee (sipp) on ::1 and named by its IPv6 address in the request
+# URI, so each request and reply must leave on the transport of its
+# destination's family (runtime/rt_listen.c).  The callee checks sipd's
+# IPv6 Via, the caller's Via with rport and received, and the double
+# Record-Route (IPv6 interface on top, IPv4 below) after all Vias; ACK and
+# BYE follow the Record-Routes.  Skipped (exit 0, with the reason) only
+# when the kernel has no ::1.
+#
+#   sh tests/e2e/test_transport_dual.sh BUILD_DIR
+
+set -u
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+
+need_prog sipp sip-tester
+if ! grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null; then
+    note "SKIP: this kernel has no IPv6 loopback address ::1 (see ip -6 addr show lo)"
+    exit 0
+fi
+sc=tests/e2e/scenarios
+
+SIPD_DEFAULTS=0 sipd_start dual tests/e2e/policies/tm.sipc -d -l udp:127.0.0.1:0 -l 'udp:[::1]:0'
+v4_port=$(sipd_port udp:127.0.0.1)
+v6_port=$(sipd_port 'udp:[::1]')
+UAS_IP=::1 sipp_uas_start dual-uas "$sc/transport_uas_dual.xml"
+SIPP_TARGET=127.0.0.1:$v4_port sipp_run dual "$sc/transport_uac_call.xml" 1 \
+    -key uas_host '[::1]' -key uas_port "$UAS_PORT"
+sipp_uas_wait dual-uas
+sipd_stop
+log_has "$SIPD_LOG" "info: listening on udp:127.0.0.1:$v4_port"
+log_has "$SIPD_LOG" "info: listening on udp:[::1]:$v6_port"
+log_has "$SIPD_LOG" "stats: 2 server transactions"

@@ -169,7 +169,7 @@ clean:
 # `make fuzz-smoke`: the compiler under libFuzzer+ASan+UBSan for 30 s, quiet
 # unless it finds something; `make fuzz`: the same for FUZZ_SECONDS with
 # progress.  Both fail on any finding (crash, leak, timeout, OOM), which
-# stays in build-fuzz/work/artifacts/ until fixed; tests/fuzz/run.sh says
+# stays in build-fuzz/state/artifacts/ until fixed; tests/fuzz/run.sh says
 # how to turn it into a golden test.  The compiler is rebuilt with clang
 # into $(FUZZ_B) (generated sources reused from $(B)/gen); the backends are
 # left out.  `make bench` times a generated 10,000-line policy.
@@ -187,11 +187,11 @@ FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(FUZZ_
 
 .PHONY: fuzz-smoke fuzz-clean bench
 fuzz: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip
-	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/work $(FUZZ_SECONDS) -v
-	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/work-sip $(FUZZ_SECONDS) -v
+	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/state $(FUZZ_SECONDS) -v
+	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/state-sip $(FUZZ_SECONDS) -v
 fuzz-smoke: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip
-	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/work $(FUZZ_SMOKE_SECONDS)
-	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/work-sip $(FUZZ_SIP_SMOKE_SECONDS)
+	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/state $(FUZZ_SMOKE_SECONDS)
+	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/state-sip $(FUZZ_SIP_SMOKE_SECONDS)
 
 # The SIP entry (tests/fuzz/fuzz_sip.c): the whole runtime, stdlib and
 # compiler (the policy is a .sipc loaded with libtcc) under clang's

@@ -6,7 +6,7 @@
 #   sh tests/fuzz/run.sh FUZZER WORKDIR SECONDS [-v]
 #
 # Called by `make fuzz-smoke` (30 s, quiet) and `make fuzz` (long, -v shows
-# libFuzzer's progress).  WORKDIR (build-fuzz/work) keeps, between runs:
+# libFuzzer's progress).  WORKDIR (build-fuzz/state) keeps, between runs:
 #   corpus/     the growing corpus; seeded on every run from
 #               tests/golden/*.sipc, examples/*.sipc and the hand-written
 #               seeds tests/fuzz/corpus/*.sipc (corners no golden test has)

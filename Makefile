@@ -150,10 +150,14 @@ test: unit golden spec
 
 # Everything: unit, golden, spec, end to end, the examples' policy tests,
 # and a bounded fuzz run.
+# The last line counts suites; make stops at the first that fails, so it
+# is only printed when all of them passed.
+CHECK_SUITES = unit golden spec e2e policy-tests fuzz-smoke
 check: deps
 	$(MAKE) all $(B)/unit_tests
 	$(MAKE) unit golden spec e2e policy-tests
 	$(MAKE) fuzz-smoke
+	@echo "check: $(words $(CHECK_SUITES)) passed, 0 failed"
 
 asan:
 	$(MAKE) B=build-asan SAN=1 OPT="-O1 -g" check

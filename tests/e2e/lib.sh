@@ -343,23 +343,29 @@ sipp_uas_start() {
     note "sipp UAS $1 pid $UAS_PID on ${UAS_IP:-127.0.0.1} port $UAS_PORT"
 }
 
-# sipp_uas_wait NAME: wait (bounded) for the UAS of sipp_uas_start to end;
-# require exit status 0 and its one call successful.
-sipp_uas_wait() {
-    if ! wait_exit "$UAS_PID" 40; then
-        kill -TERM "$UAS_PID" 2>/dev/null
+# sipp_bg_wait ROLE PID OUT NAME SECONDS: wait (bounded) for a background
+# sipp whose output files start with OUT to end; require exit status 0 and
+# its one call successful.
+sipp_bg_wait() {
+    if ! wait_exit "$2" "$5"; then
+        kill -TERM "$2" 2>/dev/null
     fi
-    wait "$UAS_PID"
+    wait "$2"
     rc=$?
-    reaped "$UAS_PID"
-    ok=$(sipp_count "$UAS_OUT.screen" "Successful call")
+    reaped "$2"
+    ok=$(sipp_count "$3.screen" "Successful call")
     if [ "$rc" -ne 0 ] || [ "$ok" != 1 ]; then
-        [ -s "$UAS_OUT.errors" ] && show_log "$UAS_OUT.errors"
-        [ -s "$UAS_OUT.screen" ] && show_log "$UAS_OUT.screen"
+        [ -s "$3.errors" ] && show_log "$3.errors"
+        [ -s "$3.screen" ] && show_log "$3.screen"
         show_log "$SIPD_LOG"
-        fail "sipp UAS $1: exit status $rc, successful calls ${ok:-?} of 1"
+        fail "sipp $1 $4: exit status $rc, successful calls ${ok:-?} of 1"
     fi
-    note "sipp UAS $1: its call was successful"
+    note "sipp $1 $4: its call was successful"
+}
+
+# sipp_uas_wait NAME: the UAS of sipp_uas_start ended with its call successful.
+sipp_uas_wait() {
+    sipp_bg_wait UAS "$UAS_PID" "$UAS_OUT" "$1" 40
 }
 
 # log_has FILE TEXT: fail unless FILE has a line containing TEXT (fixed string).

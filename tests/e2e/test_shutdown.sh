@@ -43,18 +43,7 @@ uac_bg() {
 
 # uac_wait NAME: the background UAC ended with its one call successful.
 uac_wait() {
-    wait_exit "$UAC_PID" 30 || kill -TERM "$UAC_PID" 2>/dev/null
-    wait "$UAC_PID"
-    rc=$?
-    reaped "$UAC_PID"
-    ok=$(sipp_count "$UAC_OUT.screen" "Successful call")
-    if [ "$rc" -ne 0 ] || [ "$ok" != 1 ]; then
-        [ -s "$UAC_OUT.errors" ] && show_log "$UAC_OUT.errors"
-        [ -s "$UAC_OUT.screen" ] && show_log "$UAC_OUT.screen"
-        show_log "$SIPD_LOG"
-        fail "sipp UAC $1: exit status $rc, successful calls ${ok:-?} of 1"
-    fi
-    note "sipp UAC $1: its call was successful"
+    sipp_bg_wait UAC "$UAC_PID" "$UAC_OUT" "$1" 30
 }
 
 # wait_log FILE TEXT SECONDS: wait until FILE has a line with TEXT.

@@ -2,7 +2,8 @@
 #
 # One Makefile for the whole tree.  `make` builds build/sipc, build/sipd and
 # build/sipctl; `make check` installs missing Debian packages and runs every
-# test; `make run` starts sipd on examples/hello.sipc; `make asan` runs the
+# test; `make run` starts sipd on examples/registrar-proxy.sipc (SQLite
+# user location in $(B)/data); `make asan` runs the
 # suite with ASan+UBSan in build-asan/.  re2c and Lemon output is generated
 # into $(B)/gen and never committed.
 
@@ -13,6 +14,10 @@ OPT      ?= -O2 -g
 
 SOFIA_CFLAGS := $(shell pkg-config --cflags sofia-sip-ua 2>/dev/null | sed 's/-I/-isystem /g')
 SOFIA_LIBS   := $(shell pkg-config --libs sofia-sip-ua 2>/dev/null || echo -lsofia-sip-ua)
+# The db drivers (runtime/db_sqlite.c, runtime/db_mysql.c): libsqlite3 and
+# libmysqlclient (on Debian, MariaDB Connector/C); -isystem as for sofia.
+DB_CFLAGS    := $(shell pkg-config --cflags sqlite3 mysqlclient 2>/dev/null | sed 's/-I/-isystem /g')
+DB_LIBS      := $(shell pkg-config --libs sqlite3 mysqlclient 2>/dev/null || echo -lsqlite3 -lmysqlclient)
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wno-missing-field-initializers
@@ -36,7 +41,7 @@ UNIT_OBJS     := $(UNIT_SRCS:%.c=$(B)/obj/%.o)
 
 PROGS := $(B)/sipc $(B)/sipd $(B)/sipctl
 
-.PHONY: all check test unit golden spec e2e policy-tests run deps asan clean fuzz
+.PHONY: all check test unit golden spec e2e policy-tests db run deps asan clean fuzz
 all: $(PROGS)
 
 # --- generated sources ---------------------------------------------------
@@ -71,7 +76,7 @@ $(B)/obj/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/obj/runtime/%.o $(B)/obj/stdlib/%.o: CFLAGS += $(SOFIA_CFLAGS)
+$(B)/obj/runtime/%.o $(B)/obj/stdlib/%.o: CFLAGS += $(SOFIA_CFLAGS) $(DB_CFLAGS)
 $(B)/obj/bin/sipd.o $(B)/obj/bin/sipctl.o: CFLAGS += $(SOFIA_CFLAGS)
 
 $(B)/obj/gen/%.o: $(B)/gen/%.c
@@ -94,23 +99,27 @@ $(B)/libsipcrt.a: $(RUNTIME_OBJS)
 # reference alone would not pull a member out of the archive.
 RT_WHOLE = -Wl,--whole-archive $(B)/libsipcrt.a -Wl,--no-whole-archive
 $(B)/sipd: $(B)/obj/bin/sipd.o $(B)/libsipcrt.a $(B)/libsipcc.a
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipd.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) -ldl -lm
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipd.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) $(DB_LIBS) -ldl -lm
 
 # sipc links the runtime too, for `sipc test` (runtime/siptest_run.c runs
 # policies offline through rt_test.h), linked the same way as sipd.
 $(B)/sipc: $(B)/obj/bin/sipc.o $(B)/libsipcrt.a $(B)/libsipcc.a
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipc.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) -ldl -lm
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipc.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) $(DB_LIBS) -ldl -lm
 
-$(B)/sipctl: $(B)/obj/bin/sipctl.o $(B)/libsipcrt.a
-	$(CC) $(LDFLAGS) -o $@ $^ -ldl
+# sipctl_db.c: `sipctl db` and `sipctl ul` (the runtime's db layer).
+$(B)/sipctl: $(B)/obj/bin/sipctl.o $(B)/obj/bin/sipctl_db.o $(B)/libsipcrt.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(DB_LIBS) -ldl
 
 # The .siptest reader, diff, JUnit and --update code and the transaction
 # core's best-reply choice are plain C (no sofia-sip, no runtime), so their
 # unit tests link those objects alone.
 SIPTEST_PURE_OBJS := $(patsubst %,$(B)/obj/runtime/siptest_%.o,parse diff junit update) \
                      $(B)/obj/runtime/tm_choice.o
-$(B)/unit_tests: $(UNIT_OBJS) $(SIPTEST_PURE_OBJS) $(B)/libsipcc.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lcunit
+# The db layer needs only its drivers' libraries (tests/unit/test_db.c).
+DB_OBJS := $(patsubst %,$(B)/obj/runtime/%.o,db db_sqlite db_mysql db_schema)
+UL_OBJS := $(patsubst %,$(B)/obj/runtime/%.o,ul ul_index ul_sql rt_log)
+$(B)/unit_tests: $(UNIT_OBJS) $(SIPTEST_PURE_OBJS) $(DB_OBJS) $(UL_OBJS) $(B)/libsipcc.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lcunit $(DB_LIBS)
 
 # --- tests ---------------------------------------------------------------
 deps:
@@ -141,6 +150,13 @@ e2e: $(PROGS) $(E2E_TOOLS)
 spec:
 	@sh tools/check_spec.sh
 
+# The db layer against SQLite and a MariaDB started for the run
+# (tests/db/run.sh): the db unit suites, reconnecting, sipctl db and ul.
+$(B)/db_probe: $(B)/obj/tests/db/db_probe.o $(DB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DB_LIBS)
+db: $(B)/unit_tests $(B)/sipctl $(B)/db_probe
+	@sh tests/db/run.sh $(B)
+
 # Every examples/NAME.sipc against its cases, examples/NAME.siptest, under
 # both backends (SPEC.md section 10).
 policy-tests: $(B)/sipc
@@ -152,7 +168,7 @@ test: unit golden spec
 # and a bounded fuzz run.
 # The last line counts suites; make stops at the first that fails, so it
 # is only printed when all of them passed.
-CHECK_SUITES = unit golden spec e2e policy-tests
+CHECK_SUITES = unit golden spec e2e policy-tests db
 check: deps
 	$(MAKE) all $(B)/unit_tests
 	$(MAKE) $(CHECK_SUITES)
@@ -164,7 +180,7 @@ asan:
 
 run: deps
 	$(MAKE) all
-	$(B)/sipd -d examples/hello.sipc
+	$(B)/sipd -d --data-dir $(B)/data examples/registrar-proxy.sipc
 
 clean:
 	rm -rf build build-asan build-asan-fuzz
@@ -189,7 +205,7 @@ FUZZ_SRCS  := $(filter-out compiler/backend_tcc.c compiler/backend_cc.c,$(COMPIL
               tests/fuzz/fuzz_check.c
 FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(FUZZ_B)/obj/gen/%.o)
 
-.PHONY: fuzz-smoke fuzz-clean bench
+.PHONY: fuzz-smoke fuzz-clean bench bench-register
 fuzz: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/state $(FUZZ_SECONDS) -v
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/state-sip $(FUZZ_SECONDS) -v
@@ -204,10 +220,10 @@ FUZZ_SIP_SMOKE_SECONDS ?= 20
 FUZZ_SIP_OBJS := $(COMPILER_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(RUNTIME_SRCS:%.c=$(FUZZ_B)/obj/%.o) \
                  $(GEN_SRCS:$(B)/gen/%.c=$(FUZZ_B)/obj/gen/%.o) $(FUZZ_B)/obj/tests/fuzz/fuzz_sip.o
 $(FUZZ_B)/obj/runtime/%.o $(FUZZ_B)/obj/stdlib/%.o $(FUZZ_B)/obj/tests/fuzz/fuzz_sip.o: \
-    FUZZ_CFLAGS += $(SOFIA_CFLAGS)
+    FUZZ_CFLAGS += $(SOFIA_CFLAGS) $(DB_CFLAGS)
 $(FUZZ_B)/fuzz_sip: $(FUZZ_SIP_OBJS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -ltcc $(SOFIA_LIBS) -ldl -lm
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -ltcc $(SOFIA_LIBS) $(DB_LIBS) -ldl -lm
 
 $(FUZZ_B)/fuzz_check: $(FUZZ_OBJS)
 	@$(if $(Q),echo "  LD      $@")
@@ -232,18 +248,27 @@ clean: fuzz-clean
 $(B)/obj/bench/jit_bench.o: CFLAGS += $(SOFIA_CFLAGS)
 $(B)/jit_bench: $(B)/obj/bench/jit_bench.o $(B)/libsipcc.a $(B)/libsipcrt.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(B)/obj/bench/jit_bench.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) -ldl -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(B)/obj/bench/jit_bench.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) $(DB_LIBS) -ldl -lm
 
 # -rdynamic: the gcc-built policy.so resolves its host functions in the bench.
 $(B)/obj/bench/route_bench.o: CFLAGS += $(SOFIA_CFLAGS)
 $(B)/route_bench: $(B)/obj/bench/route_bench.o $(B)/libsipcc.a $(B)/libsipcrt.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bench/route_bench.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc \
-	    $(SOFIA_LIBS) -ldl -lm
+	    $(SOFIA_LIBS) $(DB_LIBS) -ldl -lm
 
 bench: $(B)/sipc $(B)/jit_bench $(B)/route_bench
 	@bash bench/check_bench.sh $(B)
 	@$(B)/route_bench examples/hello.sipc examples/edge.sipc examples/proxy.sipc
+
+# `make bench-register`: REGISTER throughput (new registrations and
+# refreshes), server CPU per registration and memory per contact, sipd
+# against Debian's Kamailio, memory-only and write-through (SQLite,
+# MariaDB) user location (bench/register_bench.sh; installs kamailio, sipp
+# and mariadb-server when missing).  It takes several minutes, so `make
+# bench` does not run it.
+bench-register: $(B)/sipd $(B)/sipctl
+	@bash bench/register_bench.sh $(B)
 
 -include $(shell find $(FUZZ_B)/obj -name '*.d' 2>/dev/null)
 

@@ -6,13 +6,16 @@
  *                            routes, settings, AVPs, flags, regex count and
  *                            the size of its $var block
  *   sipctl version           print the version and ABI of this build
+ *   sipctl db ..., ul ...    the database schema and user location, on the
+ *                            database itself (sipctl_db.c)
  *
  * The management interface proper (talking to a running sipd) comes later.
  * `info` dlopen()s the object with RTLD_LAZY: its calls into sipd's host
  * functions stay unresolved (sipctl does not define them) and are never
  * made; only the data descriptor `sipc_policy` is read, and it is validated
  * by the same rt_policy_check() sipd uses.
- * Exit status: 0 on success, 1 on error or a file that is not a policy.
+ * Exit status: 0 on success, 1 on error or a file that is not a policy,
+ * 2 on a usage error.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 #include <string.h>
 
 #include "rt.h"
+#include "sipctl_db.h"
 
 #ifndef SIPC_VERSION
 #define SIPC_VERSION "0.1.0"
@@ -29,10 +33,16 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: sipctl info POLICY.so\n"
                "       sipctl version\n"
+               "       sipctl db init|migrate|version [URL]\n"
+               "       sipctl ul show [--url URL] [--table NAME] [--all] [AOR]\n"
+               "       sipctl ul rm [--url URL] [--table NAME] AOR [CONTACT]\n"
                "\n"
                "  info POLICY.so   show a compiled policy's descriptor (ABI, source, routes,\n"
                "                   settings, AVPs, flags, regexes, $var size)\n"
                "  version          show this build's version and sipc ABI version\n");
+    sipctl_db_help(f);
+    fprintf(f, "\n"
+               "Exit status: 0 success, 1 error, 2 usage error.\n");
 }
 
 /* A list of names on one line: "  a, b, c", or nothing when empty. */
@@ -111,7 +121,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
-        return 1;
+        return SIPCTL_USAGE;
     }
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
@@ -124,9 +134,19 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "info") && argc == 3)
         return cmd_info(argv[2]);
+    if (!strcmp(cmd, "db") || !strcmp(cmd, "ul")) {
+        if (argc == 3 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
+            usage(stdout);
+            return SIPCTL_OK;
+        }
+        int rc = cmd[0] == 'd' ? sipctl_db(argc - 1, argv + 1) : sipctl_ul(argc - 1, argv + 1);
+        if (rc == SIPCTL_USAGE)
+            usage(stderr);
+        return rc;
+    }
     fprintf(stderr, "sipctl: %s\n",
             !strcmp(cmd, "info") || !strcmp(cmd, "version") ? "wrong number of arguments"
                                                             : "unknown command");
     usage(stderr);
-    return 1;
+    return SIPCTL_USAGE;
 }

@@ -24,7 +24,8 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: sipd [-d] [-g SECONDS] [-l PROTO:ADDR:PORT]... [--ready-file FILE] POLICY\n"
+    fprintf(f, "usage: sipd [-d] [-g SECONDS] [-l PROTO:ADDR:PORT]... [--db URL] [--data-dir DIR]\n"
+               "            [--ready-file FILE] POLICY\n"
                "\n"
                "Run the SIP server with POLICY, a .sipc source or a policy.so (or C written\n"
                "for sipc/abi.h, POLICY.c, compiled as is: for tests and debugging).\n"
@@ -38,13 +39,20 @@ static void usage(FILE *f)
                "  -g, --grace SECONDS         after SIGTERM/SIGINT, give running transactions\n"
                "                              up to SECONDS (0..3600) to finish; new ones get\n"
                "                              503; a second signal stops at once\n"
+               "  --db URL                    the database of user location: sqlite:PATH or\n"
+               "                              mysql://USER:PASS@HOST[:PORT]/DB[?socket=PATH]\n"
+               "  --data-dir DIR              where the default SQLite database lives\n"
+               "                              (DIR/sipc.db; default /var/lib/sipc)\n"
                "  -d, --debug                 log every message (debug level)\n"
                "  -h, --help                  show this help\n"
                "\n"
                "The command line beats the policy's settings, which beat the defaults:\n"
                "  listen     every -l, else every `listen` of the policy, else udp:127.0.0.1:5060\n"
                "  log level  -d, else the policy's `log_level`, else info\n"
-               "  grace      -g, else the policy's `shutdown_grace`, else 5 s\n");
+               "  grace      -g, else the policy's `shutdown_grace`, else 5 s\n"
+               "  database   --db, else the policy's `db.url`, else sqlite:DATA_DIR/sipc.db\n"
+               "             (opened only when the policy uses user location, and not in\n"
+               "             usrloc.db_mode \"memory\"; SQLite is created on first start)\n");
 }
 
 /* Write `text` to `path` atomically, so a waiting test never reads half. */
@@ -71,10 +79,12 @@ static int write_ready(const char *path, const char *text)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_READY = 256 };
+    enum { OPT_READY = 256, OPT_DB, OPT_DATA_DIR };
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, 'l'},
         {"ready-file", required_argument, NULL, OPT_READY},
+        {"db", required_argument, NULL, OPT_DB},
+        {"data-dir", required_argument, NULL, OPT_DATA_DIR},
         {"debug", no_argument, NULL, 'd'},
         {"grace", required_argument, NULL, 'g'},
         {"help", no_argument, NULL, 'h'},
@@ -85,6 +95,7 @@ int main(int argc, char **argv)
     int nlisten = 0;
     char err[1024];
     int c, debug = 0, grace = -1;
+    RtServiceOpts svc = {0};
 
     rt_signals_block();
     while ((c = getopt_long(argc, argv, "dg:l:h", longopts, NULL)) != -1) {
@@ -101,6 +112,8 @@ int main(int argc, char **argv)
             listen[nlisten++] = optarg;
             break;
         case OPT_READY: ready = optarg; break;
+        case OPT_DB: svc.db_url = optarg; break;
+        case OPT_DATA_DIR: svc.data_dir = optarg; break;
         case 'g': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -133,7 +146,7 @@ int main(int argc, char **argv)
     }
     if (!nlisten)
         listen[nlisten++] = "udp:127.0.0.1:5060";
-    RtServer *srv = rt_server_create(listen, nlisten, policy, err, sizeof err);
+    RtServer *srv = rt_server_create(listen, nlisten, policy, &svc, err, sizeof err);
     if (!srv) {
         rt_log(RT_LOG_ERROR, "%s", err);
         rt_policy_unload(policy);

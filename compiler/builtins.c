@@ -33,7 +33,7 @@ Type ty_error[1] = {{TY_ERROR, "<error>"}};
 #define ENUM SET_ENUM
 
 static const Builtin builtins[] = {
-#define BUILTIN(name, csym, ret, params, kinds) {#name, #csym, ret, params, kinds},
+#define BUILTIN(name, csym, ret, params, kinds, svc) {#name, #csym, ret, params, kinds, svc},
 #include "builtins.def"
 #undef BUILTIN
 };

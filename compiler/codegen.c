@@ -590,6 +590,13 @@ static void emit_regex(Node *n, void *ctx)
     }
 }
 
+/* ORs the services of every library function called into *ctx. */
+static void add_services(Node *n, void *ctx)
+{
+    if (n->kind == ND_CALL && n->fn)
+        *(unsigned *)ctx |= n->fn->svc;
+}
+
 static void emit_tables(Gen *g)
 {
     const Program *prog = g->prog;
@@ -660,6 +667,11 @@ static void emit_tables(Gen *g)
         emit(g, "    .nregex = %d,\n    .regex = sipc_regex,\n", prog->nregex);
     if (prog->nvars)
         emit(g, "    .var_size = sizeof(struct sipc_vars),\n");
+    unsigned svc = 0;
+    for (const Route *r = prog->routes; r; r = r->next)
+        ast_walk(r->body, add_services, &svc);
+    if (svc)
+        emit(g, "    .services = 0x%xu,\n", svc);
     emit(g, "};\n");
 }
 

@@ -134,6 +134,7 @@ typedef struct Builtin {
     Type *ret;
     const char *params;
     int kinds; /* mask of enum sipc_route_kind */
+    unsigned svc; /* SIPC_SVC_* the function needs */
 } Builtin;
 
 typedef enum PvarArg { PV_NOARG, PV_HEADER, PV_AVP, PV_VAR } PvarArg;

@@ -75,6 +75,8 @@ int rt_policy_apply_settings(const RtPolicy *p, const char **listen, int *nliste
 /* The integer setting `name` ("tm.fr_timer") of the policy, or `def` when
  * it is not given (or, in an object not made by sipc, not a number). */
 long rt_policy_setting_int(const RtPolicy *p, const char *name, long def);
+/* The value of setting `name` as written, or def. */
+const char *rt_policy_setting_str(const RtPolicy *p, const char *name, const char *def);
 
 /* --- rt_server.c: the sofia-sip server ------------------------------------ */
 
@@ -86,7 +88,16 @@ typedef struct RtServer RtServer;
  * rt_listen.c) and route every request through `policy`, which the server
  * borrows: the caller unloads it after rt_server_destroy().
  */
-RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *policy, char *err, size_t errlen);
+/* What the command line says of the services (rt_services.c); NULL
+ * fields: the policy's setting, else the default. */
+typedef struct RtServiceOpts {
+    const char *db_url;   /* sipd --db: beats the policy's db.url */
+    const char *data_dir; /* sipd --data-dir: where the default SQLite database lives */
+    int offline;          /* sipc test: user location in memory, no database, no timers */
+} RtServiceOpts;
+
+RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *policy, const RtServiceOpts *opts,
+                           char *err, size_t errlen);
 /* Every address actually bound, in the listen syntax, one per line:
  * "udp:127.0.0.1:5060\ntcp:127.0.0.1:5060". */
 const char *rt_server_bound(const RtServer *srv);

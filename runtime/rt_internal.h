@@ -75,6 +75,8 @@ typedef struct RtAvpVal {
 } RtAvpVal;
 
 typedef struct RtRec RtRec;
+typedef struct Ul Ul;             /* runtime/ul.h */
+typedef struct Subs Subs;         /* runtime/subscriber.h */
 typedef struct TmTable TmTable;   /* runtime/tm.h */
 typedef struct TmTrans TmTrans;
 typedef struct TmBranch TmBranch;
@@ -84,8 +86,15 @@ typedef struct RtAppend {
     struct RtAppend *next;
     const char *uri; /* the branch's request URI, in the message home */
     const char *hop; /* its next hop ($du when appended from the request URI), or NULL */
+    const char *path; /* Route values to put on top of the branch (RFC 3327 Path), or NULL */
     uint64_t bflags;
 } RtAppend;
+
+/* The registrar's settings (registrar.*), read once per policy load. */
+typedef struct RtRegCfg {
+    int min_expires, max_expires, default_expires; /* seconds */
+    int max_contacts;                              /* per AOR; 0 = no limit */
+} RtRegCfg;
 
 /* What every message of one server shares; owned by the server (or by the
  * offline test environment, rt_test.c). */
@@ -98,6 +107,10 @@ typedef struct RtMsgEnv {
     void *varbuf;           /* scratch for $vars, zeroed per message */
     size_t varbuf_size;
     TmTable *tm;            /* the live transactions (runtime/tm.h); NULL: no t_relay */
+    Ul *ul;                 /* user location (runtime/ul.h); NULL when the policy uses none */
+    Subs *subs;             /* provisioned users (runtime/subscriber.h); NULL when unused */
+    RtRegCfg reg;           /* registrar.* settings */
+    long long clock_fixed;  /* offline: the instant (unix s) every case runs at; 0: the clock */
 } RtMsgEnv;
 
 struct sipc_msg {
@@ -118,6 +131,7 @@ struct sipc_msg {
     const sipc_str *pv[RT_PV_COUNT]; /* getter cache, see above */
     RtHdrCache *hdrs;
     const sipc_str *du; /* $du, NULL when unset */
+    const char *path;   /* lookup(): Route values for the request URI's branch (RFC 3327), or NULL */
 
     RtAvpVal *avps;      /* desc->navps slots: the transaction's, or allocated on first use */
     su_home_t *avp_home; /* where AVP strings are copied: the transaction's home, else `home` */
@@ -198,6 +212,9 @@ int rt_rec_relays(const RtRec *rec);
 /* A stateless reply to m's request, `to` its To header (with our tag) or
  * NULL; through nta, or into the transcript.  0, or -1 (logged). */
 int rt_out_reply(sipc_msg *m, int code, const char *reason, sip_to_t *to);
+/* The same with `extra` header lines ("Name: value\r\n" each) added to
+ * the reply; offline each shows as a "  + Name: value" line. */
+int rt_out_reply_hdrs(sipc_msg *m, int code, const char *reason, sip_to_t *to, const char *extra);
 /* Relay `copy` (taken over) statelessly toward `hop` (NULL: by the request
  * URI); through nta, or into the transcript.  0, or -1 (logged). */
 int rt_out_relay(sipc_msg *m, msg_t *copy, const char *hop);
@@ -248,6 +265,9 @@ url_t *rt_parse_uri(sipc_msg *m, const char *what, const sipc_str *v, int allow_
 
 /* Is `url` one of the addresses this server listens on (host and port)? */
 int rt_url_is_self(const sipc_msg *m, const url_t *url);
+/* A host (no port) is one of ours: our domain, whatever the port.  IPv6
+ * as we listen, in brackets ("[::1]"). */
+int rt_host_is_self(const sipc_msg *m, const char *host);
 /* Our address as "HOST:PORT" for Record-Route, in the message home. */
 const char *rt_self_hostport(sipc_msg *m);
 /* rt_rr_out.c: add Record-Route `value` ("<sip:...;lr>") to `msg` above its
@@ -308,6 +328,8 @@ void rt_signals_unwatch(RtSignals *sg);
 /* stdlib/sl.c: send a stateless reply (through the transaction when m has
  * one, runtime/tm_reply.c); 0, or -1 (logged). */
 int rt_sl_reply(sipc_msg *m, int code, const char *reason);
+/* The same with extra header lines (see rt_out_reply_hdrs), or NULL. */
+int rt_sl_reply_hdrs(sipc_msg *m, int code, const char *reason, const char *extra);
 /* stdlib/fwd.c: the next hop of m's request as forward() and t_relay()
  * choose it: `uri` if given (*bad set when it is not a usable URI), $du,
  * the top Route when it is a loose router other than us, else NULL (the

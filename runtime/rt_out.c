@@ -50,14 +50,33 @@
 
 int rt_out_reply(sipc_msg *m, int code, const char *reason, sip_to_t *to)
 {
+    return rt_out_reply_hdrs(m, code, reason, to, NULL);
+}
+
+/* Each line of `extra` as "  + LINE" in the transcript. */
+static void trace_extra(sipc_msg *m, const char *extra)
+{
+    for (const char *s = extra; s && *s;) {
+        const char *eol = strstr(s, "\r\n");
+        int n = eol ? (int)(eol - s) : (int)strlen(s);
+        if (n)
+            rt_trace(m, "  + %.*s", n, s);
+        s = eol ? eol + 2 : s + n;
+    }
+}
+
+int rt_out_reply_hdrs(sipc_msg *m, int code, const char *reason, sip_to_t *to, const char *extra)
+{
     if (m->rec) {
         rt_trace(m, "reply %d %s", code, reason);
+        trace_extra(m, extra);
         return 0;
     }
     if (!m->agent) /* offline without a transcript (benchmarks): nowhere to go */
         return 0;
     /* nta_msg_treply takes over the reference it is given. */
-    if (nta_msg_treply(m->agent, msg_ref_create(m->msg), code, reason, TAG_IF(to, SIPTAG_TO(to)), TAG_END()) < 0) {
+    if (nta_msg_treply(m->agent, msg_ref_create(m->msg), code, reason, TAG_IF(to, SIPTAG_TO(to)),
+                       TAG_IF(extra && *extra, SIPTAG_HEADER_STR(extra)), TAG_END()) < 0) {
         char src[SU_ADDRSIZE + 16];
         rt_log(RT_LOG_WARN, "reply %d: cannot send to %s (call-id %s)", code, rt_msg_source(m, src, sizeof src),
                rt_msg_call_id(m->sip));

@@ -52,6 +52,25 @@ int rt_url_is_self(const sipc_msg *m, const url_t *url)
     return 0;
 }
 
+/* The same for a host alone (a domain: $rd, $td), any port. */
+int rt_host_is_self(const sipc_msg *m, const char *host)
+{
+    if (!host || !*host)
+        return 0;
+    if (m->agent)
+        for (const sip_via_t *v = nta_agent_via(m->agent); v; v = v->v_next)
+            if (v->v_host && su_casematch(host, v->v_host))
+                return 1;
+    if (m->env && m->env->local_host && su_casematch(host, m->env->local_host))
+        return 1;
+    if (m->tport) {
+        const tp_name_t *tpn = rt_tport_local_name(m->tport);
+        if (tpn && tpn->tpn_host && su_casematch(host, tpn->tpn_host))
+            return 1;
+    }
+    return 0;
+}
+
 /* "HOST:PORT", IPv6 in brackets. */
 const char *rt_self_format(su_home_t *home, const char *host, const char *port)
 {

@@ -41,6 +41,7 @@
 #include "rt_dns.h"
 #include "rt_shutdown.h"
 #include "rt_error.h"
+#include "rt_services.h"
 #include "tm.h"
 
 struct RtServer {
@@ -55,6 +56,7 @@ struct RtServer {
     char bound[1024]; /* "udp:127.0.0.1:5060\ntcp:127.0.0.1:5060" (rt_listen.c) */
     int grace;       /* shutdown_grace override (-g), or -1: the policy's */
     RtShutdown *sd;  /* while rt_server_run() runs (rt_shutdown.c) */
+    RtServices *svc; /* user location and its database (rt_services.c) */
 };
 
 /* --- sofia's own log lines --------------------------------------------------- */
@@ -170,7 +172,8 @@ static int on_message(RtServer *srv, nta_agent_t *agent, msg_t *msg, sip_t *sip)
 
 /* --- life cycle ------------------------------------------------------------- */
 
-RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *policy, char *err, size_t errlen)
+RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *policy, const RtServiceOpts *opts,
+                           char *err, size_t errlen)
 {
     su_init();
     su_log_redirect(su_log_default, sofia_logger, NULL);
@@ -217,6 +220,8 @@ RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *pol
         snprintf(err, errlen, "out of memory for the policy's $var block (%zu bytes)", srv->env.varbuf_size);
         goto fail;
     }
+    if (!(srv->svc = rt_services_start(policy, srv->root, opts, &srv->env, err, errlen)))
+        goto fail;
     return srv;
 
 fail:
@@ -282,6 +287,7 @@ void rt_server_destroy(RtServer *srv)
         tm_table_clear(&srv->tm); /* their nta objects first, then the agent */
         nta_agent_destroy(srv->agent);
     }
+    rt_services_stop(srv->svc); /* flushes write-back user location */
     if (srv->root)
         su_root_destroy(srv->root);
     su_home_unref(srv->home);

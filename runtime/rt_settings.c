@@ -11,7 +11,8 @@
  * settings (read by rt_tls.c), `log_level`, and the
  * transaction timers `tm.fr_timer` and `tm.fr_inv_timer` (read by
  * rt_server.c through rt_policy_setting_int), `shutdown_grace` (rt_server.c,
- * for rt_shutdown.c) and the dns.* settings (rt_dns.c).  Every other setting is
+ * for rt_shutdown.c), the dns.* settings (rt_dns.c), and db.url, usrloc.*
+ * and registrar.* (rt_services.c).  Every other setting is
  * accepted and, at debug level, named as not used yet.  Values
  * are still checked defensively: an object not made by sipc could carry
  * anything, and a bad value is warned about and ignored.
@@ -38,7 +39,17 @@ static int parse_level(const char *v, RtLogLevel *out)
 static int used_elsewhere(const char *name)
 {
     return !strcmp(name, "tm.fr_timer") || !strcmp(name, "tm.fr_inv_timer") || !strncmp(name, "tls.", 4) ||
-           !strcmp(name, "shutdown_grace") || !strncmp(name, "dns.", 4);
+           !strcmp(name, "shutdown_grace") || !strncmp(name, "dns.", 4) || !strncmp(name, "usrloc.", 7) ||
+           !strncmp(name, "registrar.", 10) || !strcmp(name, "db.url");
+}
+
+const char *rt_policy_setting_str(const RtPolicy *p, const char *name, const char *def)
+{
+    const sipc_policy_desc *d = rt_policy_desc(p);
+    for (unsigned i = 0; i < d->nsettings; i++)
+        if (strcmp(d->settings[i].name, name) == 0)
+            return d->settings[i].value;
+    return def;
 }
 
 long rt_policy_setting_int(const RtPolicy *p, const char *name, long def)

@@ -29,7 +29,7 @@ void rt_no_symbol(void);
 
 /* clang-format off */
 #define WEAK(sym) extern __typeof__(sym) sym __attribute__((weak));
-#define BUILTIN(name, csym, ret, params, kinds) WEAK(csym)
+#define BUILTIN(name, csym, ret, params, kinds, svc) WEAK(csym)
 #include "builtins.def"
 #undef BUILTIN
 #define PVAR(name, type, access, kinds, arg, getter, setter) WEAK(getter) WEAK(setter)
@@ -41,7 +41,7 @@ void rt_no_symbol(void);
 #define HOST_FN(f) {#f, (void *)(f)},
 
 const HostSym rt_host_syms[] = {
-#define BUILTIN(name, csym, ret, params, kinds) HOST_FN(csym)
+#define BUILTIN(name, csym, ret, params, kinds, svc) HOST_FN(csym)
 #include "builtins.def"
 #undef BUILTIN
 #define PVAR(name, type, access, kinds, arg, getter, setter) HOST_FN(getter) HOST_FN(setter)
@@ -71,7 +71,7 @@ static const struct {
     const char *name;
     char kind; /* 'f' function, 'v' pseudo-variable */
 } policy_names[] = {
-#define BUILTIN(name, csym, ret, params, kinds) {#csym, #name, 'f'},
+#define BUILTIN(name, csym, ret, params, kinds, svc) {#csym, #name, 'f'},
 #include "builtins.def"
 #undef BUILTIN
 #define PVAR(name, type, access, kinds, arg, getter, setter) {#getter, #name, 'v'}, {#setter, #name, 'v'},

@@ -37,8 +37,11 @@
 #include <sofia-sip/sip_protos.h>
 #include <sofia-sip/su_alloc.h>
 
+#include "registrar.h"
 #include "rt_error.h"
 #include "rt_internal.h"
+#include "rt_services.h"
+#include "subscriber.h"
 #include "rt_test.h"
 #include "tm.h"
 
@@ -46,6 +49,8 @@ struct RtTestEnv {
     su_home_t home[1]; /* first: the env is its own home */
     RtMsgEnv env;
     TmTable tm; /* the case's transactions (env.tm) */
+    RtServices *svc; /* user location, memory only; made afresh for each case */
+    RtPolicy *policy;
     RtRec *rec; /* env.rec while recording */
     sipc_route_fn main_route, onreply_route;
     char *orig_text; /* the current case's request; freed by rt_test_reset */
@@ -75,7 +80,57 @@ RtTestEnv *rt_test_env_create(RtPolicy *policy, char *err, size_t errlen)
     }
     t->main_route = rt_policy_route(policy, SIPC_RK_REQUEST, "");
     t->onreply_route = rt_policy_route(policy, SIPC_RK_ONREPLY, "");
+    t->policy = policy;
+    t->env.clock_fixed = RT_TEST_CLOCK;
+    RtServiceOpts o = {.offline = 1};
+    if (!(t->svc = rt_services_start(policy, NULL, &o, &t->env, err, errlen))) {
+        rt_test_env_destroy(t);
+        return NULL;
+    }
     return t;
+}
+
+int rt_test_subscriber(RtTestEnv *t, const char *user, const char *domain, char *err, size_t errlen)
+{
+    if (!t->env.subs) {
+        snprintf(err, errlen, "the policy uses no subscriber table (no is_subscriber or authentication)");
+        return -1;
+    }
+    if (subs_set(t->env.subs, user, domain, "", "") < 0) {
+        snprintf(err, errlen, "cannot add subscriber %s@%s", user, domain);
+        return -1;
+    }
+    return 0;
+}
+
+int rt_test_location(RtTestEnv *t, const char *aor_uri, const UlBinding *b, char *err, size_t errlen)
+{
+    if (!t->env.ul) {
+        snprintf(err, errlen, "the policy uses no user location (no save, lookup, registered or unregister)");
+        return -1;
+    }
+    su_home_t home[1] = {SU_HOME_INIT(home)};
+    sipc_msg m = {.home = home, .env = &t->env};
+    url_t *u = url_make(home, aor_uri);
+    const char *aor = u ? reg_aor(&m, u) : NULL;
+    url_t *c = url_make(home, b->contact);
+    int rc = 0;
+    if (!aor) {
+        snprintf(err, errlen, "'%s' is not a sip: or sips: URI with a user", aor_uri);
+        rc = -1;
+    } else if (!c || (c->url_type != url_sip && c->url_type != url_sips) || !c->url_host) {
+        snprintf(err, errlen, "contact '%s' is not a sip: or sips: URI", b->contact);
+        rc = -1;
+    } else {
+        UlEdit e = {.op = UL_PUT, .b = *b};
+        e.b.contact = url_as_string(home, c);
+        if (ul_apply(t->env.ul, "location", aor, &e, 1, t->env.clock_fixed) < 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        }
+    }
+    su_home_deinit(home);
+    return rc;
 }
 
 void rt_test_env_destroy(RtTestEnv *t)
@@ -83,6 +138,7 @@ void rt_test_env_destroy(RtTestEnv *t)
     if (!t)
         return;
     tm_table_clear(&t->tm);
+    rt_services_stop(t->svc);
     rt_rec_free(t->rec);
     su_home_unref(t->home);
     su_deinit();
@@ -195,6 +251,13 @@ void rt_test_set_recording(RtTestEnv *t, int on)
 void rt_test_reset(RtTestEnv *t)
 {
     tm_table_clear(&t->tm);
+    if (t->env.ul || t->env.subs) { /* user location and subscribers start empty: each case is self-contained */
+        char err[256];
+        RtServiceOpts o = {.offline = 1};
+        rt_services_stop(t->svc);
+        if (!(t->svc = rt_services_start(t->policy, NULL, &o, &t->env, err, sizeof err)))
+            rt_log(RT_LOG_ERROR, "%s", err);
+    }
     rt_rec_clear(t->rec);
     su_free(t->home, t->orig_text);
     t->orig_text = NULL;

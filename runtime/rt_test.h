@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "rt.h"
+#include "ul.h"
 
 typedef struct RtTestEnv RtTestEnv;
 
@@ -31,6 +32,10 @@ typedef struct RtTestAddr {
     const char *host;  /* "192.0.2.10", "::1" (no brackets) */
     int port;
 } RtTestAddr;
+
+/* Every case runs at this instant (unix seconds: 2026-01-01 00:00:00 UTC),
+ * so expiry and Date headers in transcripts never change. */
+#define RT_TEST_CLOCK 1767225600LL
 
 RtTestEnv *rt_test_env_create(RtPolicy *policy, char *err, size_t errlen);
 void rt_test_env_destroy(RtTestEnv *env);
@@ -48,6 +53,12 @@ int rt_test_reply(RtTestEnv *env, int relay, const char *text, size_t len, char 
  * call on env. */
 const char *rt_test_transcript(RtTestEnv *env);
 void rt_test_reset(RtTestEnv *env);
+/* A binding in user location table "location" for the AOR of `aor_uri`,
+ * before the case's request (a `location` line of the case file); its
+ * `expires` is absolute (RT_TEST_CLOCK + seconds).  0, or -1 with err. */
+int rt_test_location(RtTestEnv *env, const char *aor_uri, const UlBinding *b, char *err, size_t errlen);
+/* A provisioned user (a `subscriber` line of the case file). */
+int rt_test_subscriber(RtTestEnv *env, const char *user, const char *domain, char *err, size_t errlen);
 
 /* Recording is on by default; off, replies and relays go nowhere and no
  * transcript is kept (for benchmarks of the routing logic alone). */

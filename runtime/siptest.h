@@ -41,10 +41,25 @@ typedef struct SiptestMsg {
     int relay; /* `--- reply N`: N; 0 for the request */
 } SiptestMsg;
 
+/* A `location AOR CONTACT [expires=N] [q=Q] [path=VALUE] [received=URI]` line: a binding
+ * in user location before the request runs. */
+typedef struct SiptestLoc {
+    char *aor, *contact, *path; /* path NULL when not given */
+    char *received;             /* received=URI: saved with flag 2 (NAT) from there; or NULL */
+    long expires;               /* seconds from the case's instant; default 3600 */
+    int q;                      /* q * 1000, -1 when not given */
+    int line;
+} SiptestLoc;
+
 typedef struct SiptestCase {
     char *name;
     int line; /* of `=== case NAME` */
     SiptestAddr from, local;
+    SiptestLoc *locs; /* in file order */
+    size_t nlocs;
+    char **subs; /* `subscriber USER@DOMAIN [password=PW]` lines: "USER@DOMAIN\0PW" (PW may be empty) */
+    size_t nsubs;
+    int subs_line; /* of the first one */
     SiptestMsg request;
     SiptestMsg *replies; /* in file order */
     size_t nreplies;

@@ -256,6 +256,110 @@ static int parse_addr(Parser *p, const Line *ln, const char *kw, const char *s, 
     return 0;
 }
 
+/* q value "0.5" -> 500; -1 when malformed. */
+static int parse_qvalue(const char *v)
+{
+    if (!strcmp(v, "1") || !strcmp(v, "1.0") || !strcmp(v, "1.00") || !strcmp(v, "1.000"))
+        return 1000;
+    if (v[0] != '0' || (v[1] && v[1] != '.'))
+        return -1;
+    int q = 0, d = 0;
+    for (const char *c = v[1] ? v + 2 : v + 1; *c; c++, d++) {
+        if (*c < '0' || *c > '9' || d == 3)
+            return -1;
+        q = q * 10 + (*c - '0');
+    }
+    for (; d < 3; d++)
+        q *= 10;
+    return q;
+}
+
+/* `location AOR CONTACT [expires=N] [q=Q] [path=VALUE] [received=URI]`
+ * (keyword read). */
+static int parse_location(Parser *p, const Line *ln, const char *s, const char *e)
+{
+    enum { W = 1024 };
+    char aor[W], contact[W], opt[W];
+    size_t na = word(&s, e, aor, W), nc = word(&s, e, contact, W);
+    if (!na || !nc)
+        return fail(p, ln->no, "'location' needs AOR CONTACT, as in 'location sip:bob@example.com "
+                               "sip:bob@192.0.2.20:5060'");
+    if (na >= W || nc >= W)
+        return fail(p, ln->no, "'location': AOR or CONTACT longer than %d bytes", W - 1);
+    SiptestLoc l = {.expires = 3600, .q = -1, .line = ln->no};
+    size_t no;
+    while ((no = word(&s, e, opt, W)) > 0) {
+        char *end;
+        if (no >= W)
+            return fail(p, ln->no, "'location': option longer than %d bytes", W - 1);
+        if (!strncmp(opt, "expires=", 8)) {
+            errno = 0;
+            l.expires = strtol(opt + 8, &end, 10);
+            if (!opt[8] || *end || errno || l.expires < 1 || l.expires > 31536000)
+                return fail(p, ln->no, "bad '%s' in 'location' (expected expires=1 to 31536000)", opt);
+        } else if (!strncmp(opt, "q=", 2)) {
+            if ((l.q = parse_qvalue(opt + 2)) < 0)
+                return fail(p, ln->no, "bad '%s' in 'location' (expected q=0 to q=1, at most 3 decimals)", opt);
+        } else if (!strncmp(opt, "path=", 5) && opt[5]) {
+            free(l.path);
+            if (!(l.path = strdup(opt + 5)))
+                return fail(p, ln->no, "out of memory");
+        } else if (!strncmp(opt, "received=", 9) && opt[9]) {
+            free(l.received);
+            if (!(l.received = strdup(opt + 9)))
+                return fail(p, ln->no, "out of memory");
+        } else {
+            free(l.path);
+            free(l.received);
+            return fail(p, ln->no,
+                        "unknown option '%s' in 'location' (expected expires=N, q=Q, path=VALUE or received=URI)",
+                        opt);
+        }
+    }
+    SiptestLoc *g = realloc(p->c->locs, (p->c->nlocs + 1) * sizeof *g);
+    if (!g || !(l.aor = strdup(aor)) || !(l.contact = strdup(contact))) {
+        if (g)
+            p->c->locs = g;
+        free(l.aor);
+        free(l.path);
+        free(l.received);
+        return fail(p, ln->no, "out of memory");
+    }
+    p->c->locs = g;
+    p->c->locs[p->c->nlocs++] = l;
+    return 0;
+}
+
+/* `subscriber USER@DOMAIN [password=PW]` (keyword read). */
+static int parse_subscriber(Parser *p, const Line *ln, const char *s, const char *e)
+{
+    enum { W = 512 };
+    char id[W], opt[W], extra[8];
+    size_t ni = word(&s, e, id, W), no = word(&s, e, opt, W);
+    const char *at = strchr(id, '@');
+    if (!ni || ni >= W || !at || at == id || !at[1] || strchr(at + 1, '@'))
+        return fail(p, ln->no, "'subscriber' needs USER@DOMAIN, as in 'subscriber alice@example.com'");
+    if (no && (no >= W || strncmp(opt, "password=", 9) != 0))
+        return fail(p, ln->no, "unknown option '%s' in 'subscriber' (expected password=PW)", opt);
+    if (word(&s, e, extra, sizeof extra))
+        return fail(p, ln->no, "'subscriber' takes USER@DOMAIN and at most password=PW");
+    const char *pw = no ? opt + 9 : "";
+    size_t nid = strlen(id), npw = strlen(pw);
+    char **g = realloc(p->c->subs, (p->c->nsubs + 1) * sizeof *g);
+    if (!g)
+        return fail(p, ln->no, "out of memory");
+    p->c->subs = g;
+    char *v = malloc(nid + npw + 2);
+    if (!v)
+        return fail(p, ln->no, "out of memory");
+    memcpy(v, id, nid + 1);
+    memcpy(v + nid + 1, pw, npw + 1);
+    if (!p->c->nsubs)
+        p->c->subs_line = ln->no;
+    p->c->subs[p->c->nsubs++] = v;
+    return 0;
+}
+
 /* Grow the case array by one zeroed case and make it current. */
 static int new_case(Parser *p, const Line *ln, const char *name, const char *name_end)
 {
@@ -469,9 +573,13 @@ static int do_header_line(Parser *p, const Line *ln)
         return parse_addr(p, ln, "from", s, e, &p->c->from);
     if (p->st == ST_HEADER && n < sizeof kw && strcmp(kw, "local") == 0)
         return parse_addr(p, ln, "local", s, e, &p->c->local);
+    if (p->st == ST_HEADER && n < sizeof kw && strcmp(kw, "location") == 0)
+        return parse_location(p, ln, s, e);
+    if (p->st == ST_HEADER && n < sizeof kw && strcmp(kw, "subscriber") == 0)
+        return parse_subscriber(p, ln, s, e);
     if (p->st == ST_TOP)
         return fail(p, ln->no, "expected '=== case NAME', found '%.*s'", (int)(e - t), t);
-    return fail(p, ln->no, "unknown directive '%.*s' (expected from, local or a '---' block)", (int)n, s - n);
+    return fail(p, ln->no, "unknown directive '%.*s' (expected from, local, location, subscriber or a '---' block)", (int)n, s - n);
 }
 
 /* A line inside the expect block: track where --update's edit ends. */
@@ -591,6 +699,16 @@ void siptest_free(SiptestFile *f)
     for (size_t i = 0; i < f->ncases; i++) {
         SiptestCase *c = &f->cases[i];
         free(c->name);
+        for (size_t k = 0; k < c->nlocs; k++) {
+            free(c->locs[k].aor);
+            free(c->locs[k].contact);
+            free(c->locs[k].path);
+            free(c->locs[k].received);
+        }
+        free(c->locs);
+        for (size_t k = 0; k < c->nsubs; k++)
+            free(c->subs[k]);
+        free(c->subs);
         free(c->request.text);
         for (size_t k = 0; k < c->nreplies; k++)
             free(c->replies[k].text);

@@ -109,6 +109,25 @@ static void run_case(RtTestEnv *env, const char *file, const SiptestCase *c, Run
     RtTestAddr from = {c->from.proto, c->from.host, c->from.port};
     RtTestAddr local = {c->local.proto, c->local.host, c->local.port};
     rt_test_reset(env);
+    for (size_t k = 0; k < c->nlocs; k++) {
+        const SiptestLoc *l = &c->locs[k];
+        UlBinding b = {.contact = l->contact, .path = l->path, .received = l->received, .callid = "siptest",
+                       .q = l->q, .cseq = 1, .flags = l->received ? UL_FL_NAT : 0,
+                       .expires = RT_TEST_CLOCK + l->expires, .last_modified = RT_TEST_CLOCK - (long long)k};
+        if (rt_test_location(env, l->aor, &b, err, sizeof err) < 0) {
+            fmt_err(r->error, sizeof r->error, "%s:%d: error: location: %s", file, l->line, err);
+            return;
+        }
+    }
+    for (size_t k = 0; k < c->nsubs; k++) {
+        char user[512];
+        const char *at = strchr(c->subs[k], '@');
+        snprintf(user, sizeof user, "%.*s", (int)(at - c->subs[k]), c->subs[k]);
+        if (rt_test_subscriber(env, user, at + 1, err, sizeof err) < 0) {
+            fmt_err(r->error, sizeof r->error, "%s:%d: error: subscriber: %s", file, c->subs_line, err);
+            return;
+        }
+    }
     if (rt_test_request(env, c->request.text, c->request.len, &from, &local, err, sizeof err) < 0) {
         fmt_err(r->error, sizeof r->error, "%s:%d: error: %s", file, c->request.line, err);
         return;

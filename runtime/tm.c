@@ -329,9 +329,32 @@ static int count_hop(sipc_msg *bm)
     return 0;
 }
 
+/* Put the Path values a binding was registered with on top of the branch's
+ * Route set (RFC 3327 section 5.2: the request follows the Path).  Route is
+ * an "append" header class in sofia-sip, so the set is rebuilt: the Path
+ * entries, then the Routes the request had. */
+static int add_path_routes(sipc_msg *bm, const char *path)
+{
+    sip_t *sip = bm->sip;
+    sip_route_t *p = sip_route_make(bm->home, path);
+    sip_route_t *old = sip->sip_route ? sip_route_dup(bm->home, sip->sip_route) : NULL;
+    if (!p || (sip->sip_route && !old)) {
+        rt_log(RT_LOG_WARN, "t_relay: stored Path \"%s\" does not parse (call-id %s)", path, rt_msg_call_id(sip));
+        return -1;
+    }
+    while (sip->sip_route)
+        msg_header_remove(bm->msg, (msg_pub_t *)sip, (msg_header_t *)sip->sip_route);
+    if (msg_header_add_dup(bm->msg, (msg_pub_t *)sip, (msg_header_t *)p) < 0 ||
+        (old && msg_header_add_dup(bm->msg, (msg_pub_t *)sip, (msg_header_t *)old) < 0))
+        return -1;
+    rt_msg_changed(bm);
+    return 0;
+}
+
 /* Make, route and send one branch from the request of context m.
  * 1 if it was sent, 0 if not (dropped, refused, failed). */
-static int run_branch(sipc_msg *m, TmTrans *t, const char *uri, const char *hop, uint64_t bflags)
+static int run_branch(sipc_msg *m, TmTrans *t, const char *uri, const char *hop, const char *path,
+                      uint64_t bflags)
 {
     TmBranch *br = tm_branch_new(t, uri, hop, bflags);
     msg_t *copy = br ? msg_copy(m->msg) : NULL;
@@ -358,7 +381,7 @@ static int run_branch(sipc_msg *m, TmTrans *t, const char *uri, const char *hop,
     bm.du = hop ? rt_str_cview(&bm, hop) : NULL;
 
     int sent = 0, rc = SIPC_CONTINUE;
-    if (set_branch_uri(&bm, uri) < 0 || count_hop(&bm) < 0) {
+    if (set_branch_uri(&bm, uri) < 0 || count_hop(&bm) < 0 || (path && add_path_routes(&bm, path) < 0)) {
         br->state = TM_BR_FAILED;
         goto done;
     }
@@ -410,9 +433,9 @@ static int fork_branches(sipc_msg *m, TmTrans *t, const char *hop0)
     rt_trace(m, "t_relay: %d branch%s", n, n == 1 ? "" : "es");
     t->flags = m->flags;
     if (ru)
-        sent += run_branch(m, t, ru, hop0, m->bflags);
+        sent += run_branch(m, t, ru, hop0, m->path, m->bflags);
     for (RtAppend *a = m->appended; a; a = a->next)
-        sent += run_branch(m, t, a->uri, a->hop, a->bflags);
+        sent += run_branch(m, t, a->uri, a->hop, a->path, a->bflags);
     m->appended = NULL;
     m->append_tail = &m->appended;
     m->flags = t->flags;

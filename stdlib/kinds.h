@@ -17,4 +17,9 @@
 /* Where a request is at hand: every kind but onreply_route. */
 #define RK_REQLIKE (RK_REQ | RK_FAIL | RK_BRANCH | RK_ERR)
 
+/* The services of builtins.def's last column. */
+#define SV_NONE 0u
+#define SV_USRLOC SIPC_SVC_USRLOC
+#define SV_AUTH SIPC_SVC_AUTH
+
 #endif

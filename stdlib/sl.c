@@ -45,6 +45,11 @@ static void stable_to_tag(const sip_t *sip, char *buf, size_t n)
 
 int rt_sl_reply(sipc_msg *m, int code, const char *reason)
 {
+    return rt_sl_reply_hdrs(m, code, reason, NULL);
+}
+
+int rt_sl_reply_hdrs(sipc_msg *m, int code, const char *reason, const char *extra)
+{
     sip_t const *sip = m->sip;
     sip_to_t *to = NULL;
 
@@ -66,6 +71,9 @@ int rt_sl_reply(sipc_msg *m, int code, const char *reason)
     if (!reason)
         reason = "";
     if (m->tm) { /* nta tags the To of a transaction's replies itself */
+        if (extra)
+            rt_log(RT_LOG_WARN, "reply %d through a transaction: its extra headers are not sent (call-id %s)",
+                   code, rt_msg_call_id(sip));
         if (tm_reply_local(m->tm, code, reason) < 0)
             return -1;
         m->done |= RT_MSG_REPLIED;
@@ -79,7 +87,7 @@ int rt_sl_reply(sipc_msg *m, int code, const char *reason)
         if (to && sip_to_tag(m->home, to, tag) < 0)
             to = NULL;
     }
-    if (rt_out_reply(m, code, reason, to) < 0)
+    if (rt_out_reply_hdrs(m, code, reason, to, extra) < 0)
         return -1;
     m->done |= RT_MSG_REPLIED;
     m->reply_code = code;

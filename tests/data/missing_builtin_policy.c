@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * missing_builtin_policy.c - a well-formed ABI version 2 policy that calls
- * library functions today's sipd does not provide: lookup() and, when
- * built with -DALSO_SAVE, save() as well.  tests/e2e/test_policy_load.sh
- * checks that sipd refuses it at load time, with exit status 1 and the
- * message "this sipd does not provide lookup() yet" (naming save() too
+ * missing_builtin_policy.c - a well-formed policy of this ABI that calls
+ * library functions today's sipd does not provide: www_authorize() and,
+ * when built with -DALSO_SAVE, www_challenge() as well.
+ * tests/e2e/test_policy_load.sh checks that sipd refuses it at load time,
+ * with exit status 1 and the message "this sipd does not provide
+ * www_authorize() yet" (naming www_challenge() too
  * through libtcc, which reports every missing symbol), both as a .so and as
  * C compiled by libtcc; never a crash, never a failure at the first call.
  */
@@ -15,10 +16,10 @@
 static int route_main(sipc_msg *m, void *ret)
 {
     (void)ret;
-    if (!sipc_lookup(m, &(sipc_str){"location", 8}, 0))
-        sipc_sl_send_reply(m, 404, &(sipc_str){"Not Found", 9});
+    if (!sipc_www_authorize(m, &(sipc_str){"example.com", 11}, &(sipc_str){"subscriber", 10}))
+        sipc_sl_send_reply(m, 403, &(sipc_str){"Forbidden", 9});
 #ifdef ALSO_SAVE
-    sipc_save(m, &(sipc_str){"location", 8}, 0);
+    sipc_www_challenge(m, &(sipc_str){"example.com", 11}, 0);
 #endif
     return SIPC_EXIT;
 }

@@ -4,8 +4,8 @@
 # test_policy_load.sh - what sipd does with a policy before the first
 # message:
 #   - a policy calling a library function this sipd does not provide yet
-#     (lookup) is refused at load, exit status 1, with "this sipd does not
-#     provide lookup() yet": as a cc-built .so (dlopen RTLD_NOW), as C and
+#     (www_authorize) is refused at load, exit status 1, with "this sipd does not
+#     provide www_authorize() yet": as a cc-built .so (dlopen RTLD_NOW), as C and
 #     as .sipc through libtcc, and as a `sipc build` .so;
 #   - a policy object whose regular expression does not compile is refused;
 #   - settings: without -l and -d, sipd listens on the policy's first udp
@@ -43,24 +43,24 @@ refuse() {
 # --- library functions this sipd does not provide -------------------------
 cc -shared -fPIC -Iruntime/include -o "$TMP/missing.so" tests/data/missing_builtin_policy.c ||
     fail "cannot compile tests/data/missing_builtin_policy.c"
-refuse missing-so "$TMP/missing.so" "$TMP/missing.so: this sipd does not provide lookup() yet"
+refuse missing-so "$TMP/missing.so" "$TMP/missing.so: this sipd does not provide www_authorize() yet"
 
 { echo '#define ALSO_SAVE 1'; cat tests/data/missing_builtin_policy.c; } >"$TMP/missing.c"
-refuse missing-c "$TMP/missing.c" "$TMP/missing.c: this sipd does not provide" "lookup()" "save()"
+refuse missing-c "$TMP/missing.c" "$TMP/missing.c: this sipd does not provide" "www_authorize()" "www_challenge()"
 
 cat >"$TMP/missing.sipc" <<'SIPC'
 route {
-    if (!lookup("location")) {
-        sl_send_reply(404, "Not Found");
+    if (!proxy_authorize("example.com", "subscriber")) {
+        sl_send_reply(403, "Forbidden");
     }
 }
 SIPC
-refuse missing-sipc "$TMP/missing.sipc" "$TMP/missing.sipc: this sipd does not provide lookup() yet"
+refuse missing-sipc "$TMP/missing.sipc" "$TMP/missing.sipc: this sipd does not provide proxy_authorize() yet"
 "$B/sipc" build "$TMP/missing.sipc" -o "$TMP/missing_sipc.so" >"$TMP/build.log" 2>&1 || {
     show_log "$TMP/build.log"
     fail "sipc build $TMP/missing.sipc failed"
 }
-refuse missing-sipc-so "$TMP/missing_sipc.so" "this sipd does not provide lookup() yet"
+refuse missing-sipc-so "$TMP/missing_sipc.so" "this sipd does not provide proxy_authorize() yet"
 
 # --- a regular expression that does not compile ---------------------------
 sed -e 's|"\^sipc-e2e \\\\(sipp\\\\)\$"|"(unclosed"|' tests/data/rt_features_policy.c >"$TMP/badre.c"

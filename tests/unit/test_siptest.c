@@ -203,7 +203,7 @@ static void test_malformed(void)
     BAD("=== case a\n---   # nothing\n",
         "t.siptest:2: error: '---' needs a block name: request, reply N or expect");
     BAD("=== case a\nsource udp 1.2.3.4 5\n",
-        "t.siptest:2: error: unknown directive 'source' (expected from, local or a '---' block)");
+        "t.siptest:2: error: unknown directive 'source' (expected from, local, location, subscriber or a '---' block)");
     BAD("=== case a\n--- request\n\n  \n--- expect\n", "t.siptest:2: error: empty '--- request' block");
     BAD("=== case a\n" REQ "--- reply 1\n--- expect\n", "t.siptest:4: error: empty '--- reply' block");
     BAD("=== case a\n--- request\n", "t.siptest:2: error: empty '--- request' block");

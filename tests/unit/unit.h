@@ -20,5 +20,8 @@ void unit_add_flow_suite(void);
 void unit_add_sipsyntax_suite(void);
 void unit_add_siptest_suite(void);
 void unit_add_tm_choice_suite(void);
+/* db_url, db_sqlite and db_mysql (test_db.c). */
+void unit_add_db_suites(void);
+void unit_add_ul_suites(void);
 
 #endif

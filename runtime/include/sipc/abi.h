@@ -21,7 +21,7 @@
 #ifndef SIPC_ABI_H
 #define SIPC_ABI_H
 
-#define SIPC_ABI_VERSION 2
+#define SIPC_ABI_VERSION 3
 #define SIPC_POLICY_MAGIC 0x43504953u /* "SIPC" in little-endian bytes */
 
 typedef long long sipc_int;
@@ -114,7 +114,13 @@ typedef struct sipc_policy_desc {
     unsigned nregex;
     const char *const *regex; /* POSIX extended patterns, compiled at load */
     unsigned var_size;        /* bytes of $var storage each message needs */
+    unsigned services;        /* SIPC_SVC_* the policy's calls need */
 } sipc_policy_desc;
+
+/* sipd services a policy may need (descriptor `services`): sipd starts a
+ * service, and opens the database for it, only when a policy uses it. */
+#define SIPC_SVC_USRLOC 1u /* save, lookup, registered, unregister */
+#define SIPC_SVC_AUTH 2u   /* the subscriber table: is_subscriber, digest authentication */
 
 /* --- core helpers used by emitted expressions --------------------------- */
 
@@ -200,11 +206,14 @@ int sipc_forward(sipc_msg *m, const sipc_str *uri);
 int sipc_record_route(sipc_msg *m);
 int sipc_loose_route(sipc_msg *m);
 int sipc_has_totag(sipc_msg *m);
+int sipc_is_myself(sipc_msg *m, const sipc_str *host_or_uri);
 int sipc_is_method(sipc_msg *m, const sipc_str *methods);
 int sipc_mf_process_maxfwd_header(sipc_msg *m, sipc_int limit);
 int sipc_save(sipc_msg *m, const sipc_str *table, sipc_int flags);
 int sipc_lookup(sipc_msg *m, const sipc_str *table, const sipc_str *uri);
 int sipc_registered(sipc_msg *m, const sipc_str *table, const sipc_str *uri);
+int sipc_is_subscriber(sipc_msg *m, const sipc_str *uri);
+int sipc_unregister(sipc_msg *m, const sipc_str *table, const sipc_str *aor, const sipc_str *contact);
 int sipc_www_authorize(sipc_msg *m, const sipc_str *realm, const sipc_str *table);
 int sipc_www_challenge(sipc_msg *m, const sipc_str *realm, sipc_int flags);
 int sipc_proxy_authorize(sipc_msg *m, const sipc_str *realm, const sipc_str *table);

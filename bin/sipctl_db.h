@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sipctl_db.h - `sipctl db` and `sipctl ul` (sipctl_db.c), called by sipctl.c's main(). */
+#ifndef SIPC_SIPCTL_DB_H
+#define SIPC_SIPCTL_DB_H
+
+#include <stdio.h>
+
+/* The exit statuses of sipctl. */
+enum { SIPCTL_OK = 0, SIPCTL_ERR = 1, SIPCTL_USAGE = 2 };
+
+/* argv[0] is "db" or "ul"; an exit status.  On SIPCTL_USAGE the reason is
+ * printed and the caller prints the usage. */
+int sipctl_db(int argc, char **argv);
+int sipctl_ul(int argc, char **argv);
+
+/* What db and ul do, for sipctl --help (after the usage lines). */
+void sipctl_db_help(FILE *f);
+
+#endif

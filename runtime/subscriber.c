@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * subscriber.c - the `subscriber` table (see subscriber.h) through
+ * prepared statements.  Upsert as in ul_sql.c: UPDATE, then INSERT when no
+ * row matched (the mysql driver counts matched rows).
+ */
+#include <stdlib.h>
+
+#include "subscriber.h"
+
+struct Subs {
+    Db *db;
+    DbStmt *exists, *upd, *ins, *del;
+};
+
+Subs *subs_open(Db *db)
+{
+    Subs *s = calloc(1, sizeof *s);
+    if (s)
+        s->db = db;
+    return s;
+}
+
+void subs_close(Subs *s)
+{
+    if (!s)
+        return;
+    DbStmt *all[] = {s->exists, s->upd, s->ins, s->del};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i])
+            db_finalize(all[i]);
+    free(s);
+}
+
+/* The statement in *slot, prepared on first use; NULL on error. */
+static DbStmt *stmt(Subs *s, DbStmt **slot, const char *sql)
+{
+    if (!*slot)
+        *slot = db_prepare(s->db, sql);
+    if (*slot)
+        db_reset(*slot);
+    return *slot;
+}
+
+int subs_exists(Subs *s, const char *user, const char *domain)
+{
+    DbStmt *st = stmt(s, &s->exists, "SELECT 1 FROM subscriber WHERE username = ? AND domain = ?");
+    if (!st || db_bind_text(st, 1, user) < 0 || db_bind_text(st, 2, domain) < 0)
+        return -1;
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int subs_set(Subs *s, const char *user, const char *domain, const char *ha1_md5, const char *ha1_sha256)
+{
+    DbStmt *up = stmt(s, &s->upd, "UPDATE subscriber SET ha1 = ?, ha1_sha256 = ? WHERE username = ? AND domain = ?");
+    if (!up || db_bind_text(up, 1, ha1_md5) < 0 || db_bind_text(up, 2, ha1_sha256) < 0 ||
+        db_bind_text(up, 3, user) < 0 || db_bind_text(up, 4, domain) < 0 || db_step(up) != DB_DONE)
+        return -1;
+    if (db_changes(up) > 0)
+        return 0;
+    DbStmt *in = stmt(s, &s->ins, "INSERT INTO subscriber (username, domain, ha1, ha1_sha256) VALUES (?, ?, ?, ?)");
+    if (!in || db_bind_text(in, 1, user) < 0 || db_bind_text(in, 2, domain) < 0 ||
+        db_bind_text(in, 3, ha1_md5) < 0 || db_bind_text(in, 4, ha1_sha256) < 0 || db_step(in) != DB_DONE)
+        return -1;
+    return 1;
+}
+
+int subs_remove(Subs *s, const char *user, const char *domain)
+{
+    DbStmt *st = stmt(s, &s->del, "DELETE FROM subscriber WHERE username = ? AND domain = ?");
+    if (!st || db_bind_text(st, 1, user) < 0 || db_bind_text(st, 2, domain) < 0 || db_step(st) != DB_DONE)
+        return -1;
+    return db_changes(st) > 0;
+}

@@ -47,6 +47,18 @@
 
 enum { MAX_CONTACTS_PER_REQUEST = 64 };
 
+/* The longest values the location table holds (runtime/db_schema.c): a
+ * longer one is refused here with 400 rather than by the database with
+ * 500, and in every storage mode alike.  A longer User-Agent is cut. */
+enum {
+    MAX_AOR = 255,
+    MAX_CONTACT = 512,
+    MAX_PATH = 1024,
+    MAX_CALLID = 255,
+    MAX_INSTANCE = 255,
+    MAX_USER_AGENT = 255
+};
+
 typedef struct Reg {
     sipc_msg *m;
     const char *tbl, *aor;
@@ -219,6 +231,13 @@ static int update_contacts(Reg *r)
     const char *ua = sip->sip_user_agent ? sip->sip_user_agent->g_string : NULL;
     int n = 0;
 
+    if (path && strlen(path) > MAX_PATH)
+        return fail(r, 400, "Path Too Long", NULL);
+    if (strlen(sip->sip_call_id->i_id) > MAX_CALLID)
+        return fail(r, 400, "Call-ID Too Long", NULL);
+    if (ua && strlen(ua) > MAX_USER_AGENT)
+        ua = su_strndup(r->m->home, ua, MAX_USER_AGENT);
+
     for (const sip_contact_t *c = sip->sip_contact; c; c = c->m_next) {
         if (c->m_url->url_type == url_any)
             return fail(r, 400, "Invalid Contact: * among other contacts", NULL);
@@ -245,6 +264,10 @@ static int update_contacts(Reg *r)
         char *contact = url_as_string(r->m->home, c->m_url);
         if (!contact)
             return fail(r, 500, "Server Internal Error", NULL);
+        if (strlen(contact) > MAX_CONTACT)
+            return fail(r, 400, "Contact URI Too Long", NULL);
+        if (inst && strlen(inst) > MAX_INSTANCE)
+            return fail(r, 400, "+sip.instance Too Long", NULL);
 
         int i = find_binding(r, c, inst && *inst ? inst : NULL, (int)reg_id);
         if (i >= 0 && check_order(r, i) < 0)
@@ -338,6 +361,8 @@ int sipc_save(sipc_msg *m, const sipc_str *table, sipc_int flags)
     r.now = reg_now(m);
     if (!(r.aor = sip->sip_to ? reg_aor(m, sip->sip_to->a_url) : NULL))
         return refuse(&r, 400, "Invalid AOR in To", NULL);
+    if (strlen(r.aor) > MAX_AOR)
+        return refuse(&r, 400, "AOR Too Long", NULL);
     if (!sip->sip_call_id || !sip->sip_cseq)
         return refuse(&r, 400, "Bad Request", NULL);
     if (ul_get(m->env->ul, r.tbl, r.aor, r.now, &r.cur) < 0)

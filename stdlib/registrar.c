@@ -112,13 +112,15 @@ static int parse_q(const char *q)
     return v;
 }
 
-/* An unsigned decimal of at most 10 digits; -1 when malformed. */
+/* An unsigned decimal; -1 when malformed.  A value too large to hold
+ * saturates (RFC 3261 section 20.19: large delta-seconds are legal): the
+ * registrar lowers it to registrar.max_expires anyway. */
 static long long parse_delta(const char *s)
 {
     long long v = 0;
     int n = 0;
-    for (; *s >= '0' && *s <= '9' && n < 10; s++, n++)
-        v = v * 10 + (*s - '0');
+    for (; *s >= '0' && *s <= '9'; s++, n++)
+        v = v < 100000000000LL ? v * 10 + (*s - '0') : v;
     return (*s || !n) ? -1 : v;
 }
 

@@ -18,6 +18,9 @@ SOFIA_LIBS   := $(shell pkg-config --libs sofia-sip-ua 2>/dev/null || echo -lsof
 # libmysqlclient (on Debian, MariaDB Connector/C); -isystem as for sofia.
 DB_CFLAGS    := $(shell pkg-config --cflags sqlite3 mysqlclient 2>/dev/null | sed 's/-I/-isystem /g')
 DB_LIBS      := $(shell pkg-config --libs sqlite3 mysqlclient 2>/dev/null || echo -lsqlite3 -lmysqlclient)
+# Digest authentication hashes (runtime/digest.c) with OpenSSL's libcrypto;
+# every program that links the runtime needs it.
+CRYPTO_LIBS  := $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wno-missing-field-initializers
@@ -99,16 +102,20 @@ $(B)/libsipcrt.a: $(RUNTIME_OBJS)
 # reference alone would not pull a member out of the archive.
 RT_WHOLE = -Wl,--whole-archive $(B)/libsipcrt.a -Wl,--no-whole-archive
 $(B)/sipd: $(B)/obj/bin/sipd.o $(B)/libsipcrt.a $(B)/libsipcc.a
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipd.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) $(DB_LIBS) -ldl -lm
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipd.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) $(DB_LIBS) $(CRYPTO_LIBS) -ldl -lm
 
 # sipc links the runtime too, for `sipc test` (runtime/siptest_run.c runs
 # policies offline through rt_test.h), linked the same way as sipd.
 $(B)/sipc: $(B)/obj/bin/sipc.o $(B)/libsipcrt.a $(B)/libsipcc.a
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipc.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) $(DB_LIBS) -ldl -lm
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bin/sipc.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) $(DB_LIBS) $(CRYPTO_LIBS) -ldl -lm
 
-# sipctl_db.c: `sipctl db` and `sipctl ul` (the runtime's db layer).
-$(B)/sipctl: $(B)/obj/bin/sipctl.o $(B)/obj/bin/sipctl_db.o $(B)/libsipcrt.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(DB_LIBS) -ldl
+# sipctl_db.c: `sipctl db` and `sipctl ul` (the runtime's db layer);
+# sipctl_user.c: `sipctl user` (subscriber.c, and digest.c for the HA1s).
+# sipctl_trusted.c: `sipctl trusted` (trusted.c, which checks patterns
+# with the compiler's regex_cost.c).
+$(B)/sipctl: $(B)/obj/bin/sipctl.o $(B)/obj/bin/sipctl_db.o $(B)/obj/bin/sipctl_user.o \
+             $(B)/obj/bin/sipctl_trusted.o $(B)/obj/compiler/regex_cost.o $(B)/libsipcrt.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(DB_LIBS) $(CRYPTO_LIBS) -ldl
 
 # The .siptest reader, diff, JUnit and --update code and the transaction
 # core's best-reply choice are plain C (no sofia-sip, no runtime), so their
@@ -117,9 +124,15 @@ SIPTEST_PURE_OBJS := $(patsubst %,$(B)/obj/runtime/siptest_%.o,parse diff junit 
                      $(B)/obj/runtime/tm_choice.o
 # The db layer needs only its drivers' libraries (tests/unit/test_db.c).
 DB_OBJS := $(patsubst %,$(B)/obj/runtime/%.o,db db_sqlite db_mysql db_schema)
-UL_OBJS := $(patsubst %,$(B)/obj/runtime/%.o,ul ul_index ul_sql rt_log)
-$(B)/unit_tests: $(UNIT_OBJS) $(SIPTEST_PURE_OBJS) $(DB_OBJS) $(UL_OBJS) $(B)/libsipcc.a
-	$(CC) $(LDFLAGS) -o $@ $^ -lcunit $(DB_LIBS)
+UL_OBJS := $(patsubst %,$(B)/obj/runtime/%.o,ul ul_index ul_sql rt_log auth)
+# The digest arithmetic needs libcrypto alone (tests/unit/test_digest.c).
+DIGEST_OBJS := $(B)/obj/runtime/digest.o
+# The defences: pike is plain C, trusted.c needs the db layer and libsipcc's
+# regex_cost (tests/unit/test_pike.c, test_trusted.c).
+DEFENCE_OBJS := $(patsubst %,$(B)/obj/runtime/%.o,pike trusted)
+$(B)/unit_tests: $(UNIT_OBJS) $(SIPTEST_PURE_OBJS) $(DB_OBJS) $(UL_OBJS) $(DIGEST_OBJS) $(DEFENCE_OBJS) \
+                 $(B)/libsipcc.a
+	$(CC) $(LDFLAGS) -o $@ $^ -lcunit $(DB_LIBS) $(CRYPTO_LIBS)
 
 # --- tests ---------------------------------------------------------------
 deps:
@@ -152,7 +165,7 @@ spec:
 
 # The db layer against SQLite and a MariaDB started for the run
 # (tests/db/run.sh): the db unit suites, reconnecting, sipctl db and ul.
-$(B)/db_probe: $(B)/obj/tests/db/db_probe.o $(DB_OBJS)
+$(B)/db_probe: $(B)/obj/tests/db/db_probe.o $(DB_OBJS) $(B)/obj/runtime/rt_log.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(DB_LIBS)
 db: $(B)/unit_tests $(B)/sipctl $(B)/db_probe
 	@sh tests/db/run.sh $(B)
@@ -206,12 +219,14 @@ FUZZ_SRCS  := $(filter-out compiler/backend_tcc.c compiler/backend_cc.c,$(COMPIL
 FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(FUZZ_B)/obj/gen/%.o)
 
 .PHONY: fuzz-smoke fuzz-clean bench bench-register
-fuzz: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip
+fuzz: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip $(FUZZ_B)/fuzz_creds
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/state $(FUZZ_SECONDS) -v
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/state-sip $(FUZZ_SECONDS) -v
-fuzz-smoke: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip
+	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_creds $(FUZZ_B)/state-creds $(FUZZ_SECONDS) -v
+fuzz-smoke: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip $(FUZZ_B)/fuzz_creds
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/state $(FUZZ_SMOKE_SECONDS)
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/state-sip $(FUZZ_SIP_SMOKE_SECONDS)
+	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_creds $(FUZZ_B)/state-creds $(FUZZ_CREDS_SMOKE_SECONDS)
 
 # The SIP entry (tests/fuzz/fuzz_sip.c): the whole runtime, stdlib and
 # compiler (the policy is a .sipc loaded with libtcc) under clang's
@@ -223,7 +238,18 @@ $(FUZZ_B)/obj/runtime/%.o $(FUZZ_B)/obj/stdlib/%.o $(FUZZ_B)/obj/tests/fuzz/fuzz
     FUZZ_CFLAGS += $(SOFIA_CFLAGS) $(DB_CFLAGS)
 $(FUZZ_B)/fuzz_sip: $(FUZZ_SIP_OBJS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -ltcc $(SOFIA_LIBS) $(DB_LIBS) -ldl -lm
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -ltcc $(SOFIA_LIBS) $(DB_LIBS) $(CRYPTO_LIBS) -ldl -lm
+
+# Digest credentials (tests/fuzz/fuzz_creds.c): sofia's header parser,
+# runtime/auth_creds.c, digest.c and auth.c (whose db and log it links but
+# does not use: no subscriber table).
+FUZZ_CREDS_SMOKE_SECONDS ?= 10
+FUZZ_CREDS_OBJS := $(patsubst %,$(FUZZ_B)/obj/runtime/%.o,auth auth_creds digest rt_log db db_sqlite db_mysql db_schema) \
+                   $(FUZZ_B)/obj/tests/fuzz/fuzz_creds.o
+$(FUZZ_B)/obj/tests/fuzz/fuzz_creds.o: FUZZ_CFLAGS += $(SOFIA_CFLAGS)
+$(FUZZ_B)/fuzz_creds: $(FUZZ_CREDS_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(SOFIA_LIBS) $(DB_LIBS) $(CRYPTO_LIBS)
 
 $(FUZZ_B)/fuzz_check: $(FUZZ_OBJS)
 	@$(if $(Q),echo "  LD      $@")
@@ -248,14 +274,14 @@ clean: fuzz-clean
 $(B)/obj/bench/jit_bench.o: CFLAGS += $(SOFIA_CFLAGS)
 $(B)/jit_bench: $(B)/obj/bench/jit_bench.o $(B)/libsipcc.a $(B)/libsipcrt.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(B)/obj/bench/jit_bench.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) $(DB_LIBS) -ldl -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(B)/obj/bench/jit_bench.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc $(SOFIA_LIBS) $(DB_LIBS) $(CRYPTO_LIBS) -ldl -lm
 
 # -rdynamic: the gcc-built policy.so resolves its host functions in the bench.
 $(B)/obj/bench/route_bench.o: CFLAGS += $(SOFIA_CFLAGS)
 $(B)/route_bench: $(B)/obj/bench/route_bench.o $(B)/libsipcc.a $(B)/libsipcrt.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/obj/bench/route_bench.o $(RT_WHOLE) $(B)/libsipcc.a -ltcc \
-	    $(SOFIA_LIBS) $(DB_LIBS) -ldl -lm
+	    $(SOFIA_LIBS) $(DB_LIBS) $(CRYPTO_LIBS) -ldl -lm
 
 bench: $(B)/sipc $(B)/jit_bench $(B)/route_bench
 	@bash bench/check_bench.sh $(B)

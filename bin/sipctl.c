@@ -8,6 +8,10 @@
  *   sipctl version           print the version and ABI of this build
  *   sipctl db ..., ul ...    the database schema and user location, on the
  *                            database itself (sipctl_db.c)
+ *   sipctl user ...          provisioned users and their digest HA1s, on the
+ *                            database itself (sipctl_user.c)
+ *   sipctl trusted ...       the trusted peers of allow_trusted(), on the
+ *                            database itself (sipctl_trusted.c)
  *
  * The management interface proper (talking to a running sipd) comes later.
  * `info` dlopen()s the object with RTLD_LAZY: its calls into sipd's host
@@ -24,6 +28,8 @@
 
 #include "rt.h"
 #include "sipctl_db.h"
+#include "sipctl_trusted.h"
+#include "sipctl_user.h"
 
 #ifndef SIPC_VERSION
 #define SIPC_VERSION "0.1.0"
@@ -36,11 +42,19 @@ static void usage(FILE *f)
                "       sipctl db init|migrate|version [URL]\n"
                "       sipctl ul show [--url URL] [--table NAME] [--all] [AOR]\n"
                "       sipctl ul rm [--url URL] [--table NAME] AOR [CONTACT]\n"
+               "       sipctl user add|passwd [--url URL] USER@DOMAIN [PASSWORD]\n"
+               "       sipctl user rm [--url URL] USER@DOMAIN\n"
+               "       sipctl user list [--url URL] [DOMAIN]\n"
+               "       sipctl trusted add [--url URL] [--proto P] [--pattern RE] [--tag T] SRC\n"
+               "       sipctl trusted rm [--url URL] ID|SRC\n"
+               "       sipctl trusted list [--url URL]\n"
                "\n"
                "  info POLICY.so   show a compiled policy's descriptor (ABI, source, routes,\n"
                "                   settings, AVPs, flags, regexes, $var size)\n"
                "  version          show this build's version and sipc ABI version\n");
     sipctl_db_help(f);
+    sipctl_user_help(f);
+    sipctl_trusted_help(f);
     fprintf(f, "\n"
                "Exit status: 0 success, 1 error, 2 usage error.\n");
 }
@@ -134,12 +148,15 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "info") && argc == 3)
         return cmd_info(argv[2]);
-    if (!strcmp(cmd, "db") || !strcmp(cmd, "ul")) {
+    if (!strcmp(cmd, "db") || !strcmp(cmd, "ul") || !strcmp(cmd, "user") || !strcmp(cmd, "trusted")) {
         if (argc == 3 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
             usage(stdout);
             return SIPCTL_OK;
         }
-        int rc = cmd[0] == 'd' ? sipctl_db(argc - 1, argv + 1) : sipctl_ul(argc - 1, argv + 1);
+        int rc = cmd[0] == 'd'   ? sipctl_db(argc - 1, argv + 1)
+                 : cmd[1] == 'l' ? sipctl_ul(argc - 1, argv + 1)
+                 : cmd[0] == 't' ? sipctl_trusted(argc - 1, argv + 1)
+                                 : sipctl_user(argc - 1, argv + 1);
         if (rc == SIPCTL_USAGE)
             usage(stderr);
         return rc;

@@ -36,6 +36,8 @@ typedef struct Gen {
     Node **consts; /* ND_STR nodes with distinct values, in first-use order */
     int nconsts, capconsts;
     Map const_index; /* constant bytes -> index + 1 */
+    char *is_uri;    /* per constant: passed where a URI goes, so sipd parses it once at load */
+    int nuris;
     Arena scratch;
     const Route *route; /* being emitted */
     int label;          /* counter for labels and temporaries */
@@ -131,6 +133,28 @@ static void add_const_text(Gen *g, Token t)
     n->sval = arena_strndup(&g->scratch, t.z, (size_t)t.n);
     n->slen = t.n;
     add_const(g, n);
+}
+
+/* Visited by ast_walk after collect_const: literals given as a URI
+ * argument ('u' in the signature) are listed in the descriptor. */
+static void mark_uri_consts(Node *n, void *ctx)
+{
+    Gen *g = ctx;
+    if (n->kind != ND_CALL || !n->fn)
+        return;
+    const Node *a = n->args;
+    for (const char *s = n->fn->params; *s && a; s++) {
+        if (*s == '?')
+            continue;
+        if (*s == 'u' && a->kind == ND_STR && a->sval) {
+            int k = find_const(g, a->sval, a->slen);
+            if (k >= 0 && !g->is_uri[k]) {
+                g->is_uri[k] = 1;
+                g->nuris++;
+            }
+        }
+        a = a->next;
+    }
 }
 
 /* Visited by ast_walk: every string the C will need, in first-use order. */
@@ -672,6 +696,8 @@ static void emit_tables(Gen *g)
         ast_walk(r->body, add_services, &svc);
     if (svc)
         emit(g, "    .services = 0x%xu,\n", svc);
+    if (g->nuris)
+        emit(g, "    .nuris = %d,\n    .uris = sipc_uris,\n", g->nuris);
     emit(g, "};\n");
 }
 
@@ -701,6 +727,20 @@ void gen_program(const Program *prog, const Source *src, FILE *out)
         emit(&g, "static const sipc_str sipc_k%d = {", i);
         emit_quoted(&g, g.consts[i]->sval, g.consts[i]->slen);
         emit(&g, ", %d};\n", g.consts[i]->slen);
+    }
+    g.is_uri = arena_alloc(&g.scratch, (size_t)g.nconsts + 1);
+    memset(g.is_uri, 0, (size_t)g.nconsts + 1);
+    for (const Route *r = prog->routes; r; r = r->next)
+        ast_walk(r->body, mark_uri_consts, &g);
+    if (g.nuris) {
+        emit(&g, "\n/* URI literals: sipd parses each once, at load */\nstatic const sipc_str *const sipc_uris[] = {");
+        const char *sep = "";
+        for (int i = 0; i < g.nconsts; i++)
+            if (g.is_uri[i]) {
+                emit(&g, "%s&sipc_k%d", sep, i);
+                sep = ", ";
+            }
+        emit(&g, "};\n");
     }
 
     if (prog->nvars) {

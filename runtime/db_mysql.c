@@ -42,6 +42,7 @@
 #include <time.h>
 
 #include "db_internal.h"
+#include "rt.h"
 
 /* MySQL 8 replaced my_bool with bool in MYSQL_BIND. */
 #if defined(MARIADB_PACKAGE_VERSION_ID) || MYSQL_VERSION_ID < 80000
@@ -179,8 +180,10 @@ static int reconnect(Db *db, int budget_ms)
     long long start = now_ms();
     long long delay = FIRST_DELAY_MS;
     for (;;) {
-        if ((c->my = connect_once(db, &c->url, RECONNECT_TIMEOUT_S)))
+        if ((c->my = connect_once(db, &c->url, RECONNECT_TIMEOUT_S))) {
+            rt_log(RT_LOG_INFO, "database %s: reconnected", db->url_safe);
             return 0;
+        }
         if (now_ms() - start + delay > budget_ms)
             return -1;
         struct timespec ts = {(time_t)(delay / 1000), (long)(delay % 1000) * 1000000L};

@@ -124,12 +124,38 @@ static const char *const subscriber_mysql[] = {
     NULL,
 };
 
+/* Version 3: the trusted peers (runtime/trusted.c, sipctl trusted):
+ * source address or CIDR block, transport, an optional regular
+ * expression for the From URI, a tag naming the peer. */
+static const char *const trusted_sqlite[] = {
+    "CREATE TABLE IF NOT EXISTS trusted ("
+    " id            INTEGER PRIMARY KEY,"
+    " src           TEXT NOT NULL " SQ_MAX("src", 64) ","
+    " proto         TEXT NOT NULL DEFAULT 'any' " SQ_MAX("proto", 8) ","
+    " from_pattern  TEXT " SQ_MAX("from_pattern", 255) ","
+    " tag           TEXT " SQ_MAX("tag", 64) ")",
+    NULL,
+};
+
+static const char *const trusted_mysql[] = {
+    "CREATE TABLE IF NOT EXISTS trusted ("
+    " id            BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+    " src           VARBINARY(64) NOT NULL,"
+    " proto         VARBINARY(8) NOT NULL DEFAULT 'any',"
+    " from_pattern  VARBINARY(255) NULL,"
+    " tag           VARBINARY(64) NULL"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+    NULL,
+};
+
 static const SchemaStep steps[] = {
     {1, "user location", {location_sqlite, location_mysql},
      "SELECT id, tbl, aor, contact, received, path, sock, expires, q, callid, cseq, instance, reg_id,"
      " user_agent, flags, last_modified FROM location WHERE 1 = 0"},
     {2, "subscribers", {subscriber_sqlite, subscriber_mysql},
      "SELECT id, username, domain, ha1, ha1_sha256 FROM subscriber WHERE 1 = 0"},
+    {3, "trusted peers", {trusted_sqlite, trusted_mysql},
+     "SELECT id, src, proto, from_pattern, tag FROM trusted WHERE 1 = 0"},
 };
 /* clang-format on */
 

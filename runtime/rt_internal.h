@@ -43,6 +43,15 @@
 #include "compile.h" /* HostSym */
 #include "rt.h"
 
+/* sipc_msg.auth_state: how the last authorize went. */
+enum {
+    RT_AUTH_NONE = 1,      /* no credentials for the realm */
+    RT_AUTH_OK,            /* authenticated */
+    RT_AUTH_STALE,         /* a good nonce, expired: challenge with stale=true */
+    RT_AUTH_FAILED,        /* wrong password, unknown user, a nonce not ours, a replay */
+    RT_AUTH_MALFORMED      /* credentials that do not parse: 400 */
+};
+
 /* Flags of sipc_msg.done: what the policy did with the message. */
 enum {
     RT_MSG_REPLIED = 1,  /* a reply went out (code in reply_code) */
@@ -77,6 +86,9 @@ typedef struct RtAvpVal {
 typedef struct RtRec RtRec;
 typedef struct Ul Ul;             /* runtime/ul.h */
 typedef struct Subs Subs;         /* runtime/subscriber.h */
+typedef struct Pike Pike;         /* runtime/pike.h */
+typedef struct Trusted Trusted;   /* runtime/trusted.h */
+typedef struct Auth Auth;         /* runtime/auth.h */
 typedef struct TmTable TmTable;   /* runtime/tm.h */
 typedef struct TmTrans TmTrans;
 typedef struct TmBranch TmBranch;
@@ -109,6 +121,9 @@ typedef struct RtMsgEnv {
     TmTable *tm;            /* the live transactions (runtime/tm.h); NULL: no t_relay */
     Ul *ul;                 /* user location (runtime/ul.h); NULL when the policy uses none */
     Subs *subs;             /* provisioned users (runtime/subscriber.h); NULL when unused */
+    Auth *auth;             /* nonces and nonce counts (runtime/auth.h); NULL when unused */
+    Pike *pike;             /* per-source request rates (runtime/pike.h); NULL when unused */
+    Trusted *trusted;       /* trusted peers (runtime/trusted.h); NULL when unused */
     RtRegCfg reg;           /* registrar.* settings */
     long long clock_fixed;  /* offline: the instant (unix s) every case runs at; 0: the clock */
 } RtMsgEnv;
@@ -132,6 +147,14 @@ struct sipc_msg {
     RtHdrCache *hdrs;
     const sipc_str *du; /* $du, NULL when unset */
     const char *path;   /* lookup(): Route values for the request URI's branch (RFC 3327), or NULL */
+
+    /* Digest authentication (stdlib/auth_fn.c): what the last
+     * www_authorize()/proxy_authorize() found, for the challenge that
+     * follows a failure and for consume_credentials(), check_from(). */
+    int auth_state;            /* RT_AUTH_*: 0 not tried */
+    const char *auth_user;     /* after success: the authenticated user and realm */
+    const char *auth_realm;
+    msg_header_t *auth_hdr;    /* the credentials that succeeded */
 
     RtAvpVal *avps;      /* desc->navps slots: the transaction's, or allocated on first use */
     su_home_t *avp_home; /* where AVP strings are copied: the transaction's home, else `home` */
@@ -302,6 +325,19 @@ typedef struct RtRegexSet RtRegexSet;
 RtRegexSet *rt_regex_compile(const char *const *pats, unsigned n, char *err, size_t errlen);
 const regex_t *rt_regex_get(const RtRegexSet *rs, int slot);
 void rt_regex_free(RtRegexSet *rs);
+
+/* --- rt_uri.c ---------------------------------------------------------------- */
+
+typedef struct RtUriSet RtUriSet;
+/* Parse the policy's URI literals (descriptor `uris`); NULL with err when
+ * one does not parse. */
+RtUriSet *rt_uri_prepare(const sipc_str *const *lits, unsigned n, char *err, size_t errlen);
+/* The parsed form of literal `lit` (by address), or NULL for a string that
+ * is not one of them (a computed value). */
+const url_t *rt_uri_find(const RtUriSet *s, const sipc_str *lit);
+void rt_uri_free(RtUriSet *s);
+/* The policy's set, or NULL. */
+const RtUriSet *rt_policy_uris(const RtPolicy *p);
 
 /* --- rt_symtab.c -------------------------------------------------------------- */
 

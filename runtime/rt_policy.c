@@ -40,6 +40,7 @@ struct RtPolicy {
     JitPolicy *jit; /* libtcc state, or NULL */
     const sipc_policy_desc *desc;
     RtRegexSet *regex; /* desc->regex compiled; NULL when there are none */
+    RtUriSet *uris;    /* desc->uris parsed; NULL when there are none */
 };
 
 static void fmt_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -65,6 +66,11 @@ sipc_route_fn rt_policy_route(const RtPolicy *p, int kind, const char *name)
 const sipc_policy_desc *rt_policy_desc(const RtPolicy *p)
 {
     return p->desc;
+}
+
+const RtUriSet *rt_policy_uris(const RtPolicy *p)
+{
+    return p ? p->uris : NULL;
 }
 
 const regex_t *rt_policy_regex(const RtPolicy *p, int slot)
@@ -238,6 +244,13 @@ RtPolicy *rt_policy_load(const char *path, char *err, size_t errlen)
             goto fail;
         }
     }
+    if (p->desc->nuris > 0) {
+        char uerr[512];
+        if (!p->desc->uris || !(p->uris = rt_uri_prepare(p->desc->uris, p->desc->nuris, uerr, sizeof uerr))) {
+            fmt_err(err, errlen, "%s: %s", path, p->desc->uris ? uerr : "the descriptor counts URIs but has none");
+            goto fail;
+        }
+    }
     rt_log(RT_LOG_DEBUG, "loaded policy %s (%s, source %s, hash %s, %u routes, %u regexes, %u bytes of $var)",
            path, p->jit ? "libtcc" : "dlopen", p->desc->source_name ? p->desc->source_name : "?",
            p->desc->source_hash ? p->desc->source_hash : "?", p->desc->nroutes, p->desc->nregex,
@@ -254,6 +267,7 @@ void rt_policy_unload(RtPolicy *p)
     if (!p)
         return;
     rt_regex_free(p->regex);
+    rt_uri_free(p->uris);
     if (p->jit)
         jit_free(p->jit);
     if (p->dl)

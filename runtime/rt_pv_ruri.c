@@ -52,12 +52,19 @@ static void refuse(sipc_msg *m, const char *what, const sipc_str *v, const char 
 /* Parse a whole URI from the policy into the home (rt_internal.h). */
 url_t *rt_parse_uri(sipc_msg *m, const char *what, const sipc_str *v, int allow_tel)
 {
-    if (!uri_text_ok(v)) {
-        refuse(m, what, v, "a URI has no spaces or control characters");
-        return NULL;
+    /* A literal of the policy was parsed at load (rt_uri.c): copy it. */
+    const url_t *lit = m->policy ? rt_uri_find(rt_policy_uris(m->policy), v) : NULL;
+    url_t *u = NULL;
+    if (lit) {
+        u = url_hdup(m->home, lit);
+    } else {
+        if (!uri_text_ok(v)) {
+            refuse(m, what, v, "a URI has no spaces or control characters");
+            return NULL;
+        }
+        char *z = rt_str_dup(m, v);
+        u = z ? url_make(m->home, z) : NULL;
     }
-    char *z = rt_str_dup(m, v);
-    url_t *u = z ? url_make(m->home, z) : NULL;
     int sip = u && (u->url_type == url_sip || u->url_type == url_sips);
     if (!(sip && u->url_host && *u->url_host) && !(allow_tel && u && u->url_type == url_tel)) {
         refuse(m, what, v, allow_tel ? "not a sip:, sips: or tel: URI" : "not a sip: or sips: URI");

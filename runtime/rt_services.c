@@ -30,8 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "registrar.h"
+#include "auth.h"
+#include "rt_defence.h"
 #include "rt_services.h"
 #include "subscriber.h"
 #include "ul.h"
@@ -42,8 +45,10 @@ struct RtServices {
     Db *db;
     Ul *ul;
     Subs *subs;
+    Auth *auth;
     su_timer_t *expire, *flush;
     RtMsgEnv *env;
+    RtDefence *defence; /* trusted peers, anti-flood (rt_defence.c) */
 };
 
 static void read_registrar(const RtPolicy *p, RtRegCfg *reg)
@@ -89,6 +94,26 @@ static Db *open_db(const char *url, char *err, size_t errlen)
     }
     db_close(db);
     return NULL;
+}
+
+/* Nonces: signed with auth.secret (shared by the nodes of one service),
+ * naming auth.node (default: the host name).  Offline, a fixed secret and
+ * counted salts make every nonce in a transcript the same each run. */
+static Auth *start_auth(const RtPolicy *p, const RtServiceOpts *o, Db *db)
+{
+    int expire = (int)rt_policy_setting_int(p, "auth.nonce_expire", AUTH_NONCE_EXPIRE_DEFAULT);
+    if (o->offline)
+        return auth_create("sipc-test-secret", "siptest", expire, 1, db);
+    const char *secret = rt_policy_setting_str(p, "auth.secret", NULL);
+    char host[256] = "sipd";
+    if (gethostname(host, sizeof host - 1) < 0)
+        snprintf(host, sizeof host, "sipd");
+    host[sizeof host - 1] = '\0';
+    const char *node = rt_policy_setting_str(p, "auth.node", host);
+    if (!secret)
+        rt_log(RT_LOG_WARN, "auth.secret is not set: nonces are signed with a random key, so they die with "
+                            "this process and no other node accepts them");
+    return auth_create(secret, node, expire, 0, db);
 }
 
 static void on_expire(su_root_magic_t *rm, su_timer_t *t, su_timer_arg_t *arg)
@@ -137,22 +162,19 @@ RtServices *rt_services_start(const RtPolicy *p, su_root_t *root, const RtServic
     }
     s->env = env;
     read_registrar(p, &env->reg);
-    if (!(rt_policy_desc(p)->services & SIPC_SVC_USRLOC))
-        return s;
-
     unsigned svc = rt_policy_desc(p)->services;
-    if (!(svc & (SIPC_SVC_USRLOC | SIPC_SVC_AUTH)))
-        return s;
+    if (!(svc & (SIPC_SVC_USRLOC | SIPC_SVC_AUTH | SIPC_SVC_TRUST)))
+        goto defence;
     const char *mode_name = o->offline ? "memory" : rt_policy_setting_str(p, "usrloc.db_mode", "write_through");
     int mode = ul_mode_parse(mode_name);
     if (mode < 0) {
         snprintf(err, errlen, "usrloc.db_mode \"%s\" is not memory, write_through, write_back or db_only", mode_name);
         goto fail;
     }
-    if ((svc & SIPC_SVC_AUTH) || ((svc & SIPC_SVC_USRLOC) && mode != UL_MEMORY)) {
+    if ((svc & (SIPC_SVC_AUTH | SIPC_SVC_TRUST)) || ((svc & SIPC_SVC_USRLOC) && mode != UL_MEMORY)) {
         char def[1024];
         const char *url = o->db_url ? o->db_url : rt_policy_setting_str(p, "db.url", NULL);
-        if (o->offline) { /* subscribers come from the case file */
+        if (o->offline) { /* subscribers and trusted peers come from the case file */
             url = "sqlite::memory:";
         } else if (!url) {
             snprintf(def, sizeof def, "sqlite:%s/sipc.db", o->data_dir ? o->data_dir : RT_DATA_DIR_DEFAULT);
@@ -161,7 +183,7 @@ RtServices *rt_services_start(const RtPolicy *p, su_root_t *root, const RtServic
         if (!(s->db = open_db(url, err, errlen)))
             goto fail;
     }
-    if ((svc & SIPC_SVC_AUTH) && !(s->subs = subs_open(s->db))) {
+    if ((svc & SIPC_SVC_AUTH) && (!(s->subs = subs_open(s->db)) || !(s->auth = start_auth(p, o, s->db)))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -181,6 +203,12 @@ RtServices *rt_services_start(const RtPolicy *p, su_root_t *root, const RtServic
     }
     env->ul = s->ul;
     env->subs = s->subs;
+    env->auth = s->auth;
+defence:
+    /* --- defences (rt_defence.c): trusted peers over s->db, which is
+     * open when the policy calls allow_trusted(), and anti-flood. --- */
+    if (!(s->defence = rt_defence_start(p, root, s->db, env, err, errlen)))
+        goto fail;
     return s;
 fail:
     rt_services_stop(s);
@@ -191,10 +219,13 @@ void rt_services_stop(RtServices *s)
 {
     if (!s)
         return;
+    rt_defence_stop(s->defence); /* --- defences: before the database they read --- */
     if (s->env && s->env->ul == s->ul)
         s->env->ul = NULL;
     if (s->env && s->env->subs == s->subs)
         s->env->subs = NULL;
+    if (s->env && s->env->auth == s->auth)
+        s->env->auth = NULL;
     if (s->expire)
         su_timer_destroy(s->expire);
     if (s->flush)
@@ -203,6 +234,7 @@ void rt_services_stop(RtServices *s)
         rt_log(RT_LOG_INFO, "usrloc: flushed to %s", db_url_safe(s->db));
     ul_destroy(s->ul);
     subs_close(s->subs);
+    auth_destroy(s->auth);
     if (s->db)
         db_close(s->db);
     free(s);

@@ -40,7 +40,8 @@ static int used_elsewhere(const char *name)
 {
     return !strcmp(name, "tm.fr_timer") || !strcmp(name, "tm.fr_inv_timer") || !strncmp(name, "tls.", 4) ||
            !strcmp(name, "shutdown_grace") || !strncmp(name, "dns.", 4) || !strncmp(name, "usrloc.", 7) ||
-           !strncmp(name, "registrar.", 10) || !strcmp(name, "db.url");
+           !strncmp(name, "registrar.", 10) || !strcmp(name, "db.url") || !strncmp(name, "auth.", 5) ||
+           !strncmp(name, "pike.", 5) || !strncmp(name, "trusted.", 8);
 }
 
 const char *rt_policy_setting_str(const RtPolicy *p, const char *name, const char *def)

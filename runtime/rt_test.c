@@ -41,9 +41,11 @@
 #include "rt_error.h"
 #include "rt_internal.h"
 #include "rt_services.h"
+#include "digest.h"
 #include "subscriber.h"
 #include "rt_test.h"
 #include "tm.h"
+#include "trusted.h"
 
 struct RtTestEnv {
     su_home_t home[1]; /* first: the env is its own home */
@@ -90,17 +92,33 @@ RtTestEnv *rt_test_env_create(RtPolicy *policy, char *err, size_t errlen)
     return t;
 }
 
-int rt_test_subscriber(RtTestEnv *t, const char *user, const char *domain, char *err, size_t errlen)
+int rt_test_subscriber(RtTestEnv *t, const char *user, const char *domain, const char *password, char *err,
+                       size_t errlen)
 {
+    char md5[DIGEST_HEX_MAX] = "", sha[DIGEST_HEX_MAX] = "";
+    if (password && *password) { /* as sipctl user add computes them: realm = domain */
+        digest_ha1(DIGEST_MD5, user, domain, password, md5);
+        digest_ha1(DIGEST_SHA256, user, domain, password, sha);
+    }
     if (!t->env.subs) {
         snprintf(err, errlen, "the policy uses no subscriber table (no is_subscriber or authentication)");
         return -1;
     }
-    if (subs_set(t->env.subs, user, domain, "", "") < 0) {
+    if (subs_set(t->env.subs, user, domain, md5, sha) < 0) {
         snprintf(err, errlen, "cannot add subscriber %s@%s", user, domain);
         return -1;
     }
     return 0;
+}
+
+int rt_test_trusted(RtTestEnv *t, const char *src, const char *proto, const char *pattern, const char *tag,
+                    char *err, size_t errlen)
+{
+    if (!t->env.trusted) {
+        snprintf(err, errlen, "the policy uses no trusted table (no allow_trusted)");
+        return -1;
+    }
+    return trusted_add(t->env.trusted, src, proto, pattern, tag, err, errlen);
 }
 
 int rt_test_location(RtTestEnv *t, const char *aor_uri, const UlBinding *b, char *err, size_t errlen)
@@ -251,7 +269,9 @@ void rt_test_set_recording(RtTestEnv *t, int on)
 void rt_test_reset(RtTestEnv *t)
 {
     tm_table_clear(&t->tm);
-    if (t->env.ul || t->env.subs) { /* user location and subscribers start empty: each case is self-contained */
+    /* User location, subscribers, trusted peers and pike's counts start
+     * empty: each case is self-contained. */
+    if (t->env.ul || t->env.subs || t->env.trusted || t->env.pike) {
         char err[256];
         RtServiceOpts o = {.offline = 1};
         rt_services_stop(t->svc);

@@ -57,8 +57,16 @@ void rt_test_reset(RtTestEnv *env);
  * before the case's request (a `location` line of the case file); its
  * `expires` is absolute (RT_TEST_CLOCK + seconds).  0, or -1 with err. */
 int rt_test_location(RtTestEnv *env, const char *aor_uri, const UlBinding *b, char *err, size_t errlen);
-/* A provisioned user (a `subscriber` line of the case file). */
-int rt_test_subscriber(RtTestEnv *env, const char *user, const char *domain, char *err, size_t errlen);
+/* A provisioned user (a `subscriber` line of the case file), with the
+ * HA1s of `password` for realm `domain` (none when NULL or empty). */
+int rt_test_subscriber(RtTestEnv *env, const char *user, const char *domain, const char *password, char *err,
+                       size_t errlen);
+
+/* A row of the trusted table (a `trusted` line of the case file): `proto`
+ * any, udp, tcp or tls; `pattern` and `tag` may be NULL.  Checked as sipd
+ * checks the table's rows: 0, or -1 with err. */
+int rt_test_trusted(RtTestEnv *env, const char *src, const char *proto, const char *pattern, const char *tag,
+                    char *err, size_t errlen);
 
 /* Recording is on by default; off, replies and relays go nowhere and no
  * transcript is kept (for benchmarks of the routing logic alone). */

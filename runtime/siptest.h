@@ -51,6 +51,13 @@ typedef struct SiptestLoc {
     int line;
 } SiptestLoc;
 
+/* A `trusted SRC [proto=P] [pattern=RE] [tag=T]` line: a row of the
+ * trusted table before the request runs; checked when the case runs. */
+typedef struct SiptestTrusted {
+    char *src, *proto, *pattern, *tag; /* proto "any" when not given; pattern, tag NULL */
+    int line;
+} SiptestTrusted;
+
 typedef struct SiptestCase {
     char *name;
     int line; /* of `=== case NAME` */
@@ -60,6 +67,8 @@ typedef struct SiptestCase {
     char **subs; /* `subscriber USER@DOMAIN [password=PW]` lines: "USER@DOMAIN\0PW" (PW may be empty) */
     size_t nsubs;
     int subs_line; /* of the first one */
+    SiptestTrusted *trusted; /* in file order */
+    size_t ntrusted;
     SiptestMsg request;
     SiptestMsg *replies; /* in file order */
     size_t nreplies;

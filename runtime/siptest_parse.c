@@ -360,6 +360,63 @@ static int parse_subscriber(Parser *p, const Line *ln, const char *s, const char
     return 0;
 }
 
+/* `trusted SRC [proto=P] [pattern=RE] [tag=T]` (keyword read).  Only the
+ * shape is checked here; the address and the pattern when the case runs
+ * (rt_test_trusted), as sipd checks the table's rows. */
+static int parse_trusted(Parser *p, const Line *ln, const char *s, const char *e)
+{
+    enum { W = 512 };
+    char src[W], opt[W];
+    size_t ns = word(&s, e, src, W), no;
+    if (!ns || ns >= W)
+        return fail(p, ln->no, "'trusted' needs SRC, as in 'trusted 192.0.2.0/24 proto=udp tag=gw1'");
+    SiptestTrusted t = {.line = ln->no};
+    char **slot;
+    while ((no = word(&s, e, opt, W)) > 0) {
+        size_t k = no < W ? (size_t)(strchr(opt, '=') ? strchr(opt, '=') - opt : 0) : 0;
+        slot = k == 5 && !strncmp(opt, "proto", 5)     ? &t.proto
+               : k == 7 && !strncmp(opt, "pattern", 7) ? &t.pattern
+               : k == 3 && !strncmp(opt, "tag", 3)     ? &t.tag
+                                                       : NULL;
+        if (!slot || !opt[k + 1] || *slot) {
+            free(t.proto);
+            free(t.pattern);
+            free(t.tag);
+            if (slot && *slot)
+                return fail(p, ln->no, "'%.*s' given twice in 'trusted'", (int)k, opt);
+            return fail(p, ln->no,
+                        "bad option '%s' in 'trusted' (expected proto=any|udp|tcp|tls, pattern=RE or tag=T)",
+                        opt);
+        }
+        if (!(*slot = strdup(opt + k + 1)))
+            goto oom;
+    }
+    if (t.proto && strcmp(t.proto, "any") && strcmp(t.proto, "udp") && strcmp(t.proto, "tcp") &&
+        strcmp(t.proto, "tls")) {
+        int rc = fail(p, ln->no, "bad 'proto=%s' in 'trusted' (expected any, udp, tcp or tls)", t.proto);
+        free(t.proto);
+        free(t.pattern);
+        free(t.tag);
+        return rc;
+    }
+    if (!t.proto && !(t.proto = strdup("any")))
+        goto oom;
+    SiptestTrusted *g = realloc(p->c->trusted, (p->c->ntrusted + 1) * sizeof *g);
+    if (!g || !(t.src = strdup(src))) {
+        if (g)
+            p->c->trusted = g;
+        goto oom;
+    }
+    p->c->trusted = g;
+    p->c->trusted[p->c->ntrusted++] = t;
+    return 0;
+oom:
+    free(t.proto);
+    free(t.pattern);
+    free(t.tag);
+    return fail(p, ln->no, "out of memory");
+}
+
 /* Grow the case array by one zeroed case and make it current. */
 static int new_case(Parser *p, const Line *ln, const char *name, const char *name_end)
 {
@@ -577,9 +634,14 @@ static int do_header_line(Parser *p, const Line *ln)
         return parse_location(p, ln, s, e);
     if (p->st == ST_HEADER && n < sizeof kw && strcmp(kw, "subscriber") == 0)
         return parse_subscriber(p, ln, s, e);
+    if (p->st == ST_HEADER && n < sizeof kw && strcmp(kw, "trusted") == 0)
+        return parse_trusted(p, ln, s, e);
     if (p->st == ST_TOP)
         return fail(p, ln->no, "expected '=== case NAME', found '%.*s'", (int)(e - t), t);
-    return fail(p, ln->no, "unknown directive '%.*s' (expected from, local, location, subscriber or a '---' block)", (int)n, s - n);
+    return fail(
+        p, ln->no,
+        "unknown directive '%.*s' (expected from, local, location, subscriber, trusted or a '---' block)",
+        (int)n, s - n);
 }
 
 /* A line inside the expect block: track where --update's edit ends. */
@@ -709,6 +771,13 @@ void siptest_free(SiptestFile *f)
         for (size_t k = 0; k < c->nsubs; k++)
             free(c->subs[k]);
         free(c->subs);
+        for (size_t k = 0; k < c->ntrusted; k++) {
+            free(c->trusted[k].src);
+            free(c->trusted[k].proto);
+            free(c->trusted[k].pattern);
+            free(c->trusted[k].tag);
+        }
+        free(c->trusted);
         free(c->request.text);
         for (size_t k = 0; k < c->nreplies; k++)
             free(c->replies[k].text);

@@ -123,8 +123,16 @@ static void run_case(RtTestEnv *env, const char *file, const SiptestCase *c, Run
         char user[512];
         const char *at = strchr(c->subs[k], '@');
         snprintf(user, sizeof user, "%.*s", (int)(at - c->subs[k]), c->subs[k]);
-        if (rt_test_subscriber(env, user, at + 1, err, sizeof err) < 0) {
+        const char *pw = at + strlen(at) + 1; /* "USER@DOMAIN\0PW" */
+        if (rt_test_subscriber(env, user, at + 1, pw, err, sizeof err) < 0) {
             fmt_err(r->error, sizeof r->error, "%s:%d: error: subscriber: %s", file, c->subs_line, err);
+            return;
+        }
+    }
+    for (size_t k = 0; k < c->ntrusted; k++) {
+        const SiptestTrusted *tr = &c->trusted[k];
+        if (rt_test_trusted(env, tr->src, tr->proto, tr->pattern, tr->tag, err, sizeof err) < 0) {
+            fmt_err(r->error, sizeof r->error, "%s:%d: error: trusted: %s", file, tr->line, err);
             return;
         }
     }

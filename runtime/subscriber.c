@@ -11,6 +11,7 @@
 struct Subs {
     Db *db;
     DbStmt *exists, *upd, *ins, *del;
+    DbStmt *list_all, *list_dom; /* subs_list without and with a domain */
 };
 
 Subs *subs_open(Db *db)
@@ -25,7 +26,7 @@ void subs_close(Subs *s)
 {
     if (!s)
         return;
-    DbStmt *all[] = {s->exists, s->upd, s->ins, s->del};
+    DbStmt *all[] = {s->exists, s->upd, s->ins, s->del, s->list_all, s->list_dom};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i])
             db_finalize(all[i]);
@@ -73,4 +74,24 @@ int subs_remove(Subs *s, const char *user, const char *domain)
     if (!st || db_bind_text(st, 1, user) < 0 || db_bind_text(st, 2, domain) < 0 || db_step(st) != DB_DONE)
         return -1;
     return db_changes(st) > 0;
+}
+
+int subs_list(Subs *s, const char *domain, subs_each_fn *fn, void *arg)
+{
+    /* Both dialects compare these columns byte-wise (TEXT with SQLite's
+     * BINARY collation, VARBINARY), so the order is the same on both. */
+    DbStmt *st = domain ? stmt(s, &s->list_dom,
+                               "SELECT username, domain, ha1, ha1_sha256 FROM subscriber WHERE domain = ?"
+                               " ORDER BY username, domain")
+                        : stmt(s, &s->list_all,
+                               "SELECT username, domain, ha1, ha1_sha256 FROM subscriber ORDER BY username, domain");
+    if (!st || (domain && db_bind_text(st, 1, domain) < 0))
+        return -1;
+    int rc = DB_ERR, stopped = 0;
+    while (!stopped && (rc = db_step(st)) == DB_ROW) {
+        const char *md5 = db_col_text(st, 2), *sha = db_col_text(st, 3);
+        stopped = fn(arg, db_col_text(st, 0), db_col_text(st, 1), md5 ? md5 : "", sha ? sha : "") != 0;
+    }
+    db_reset(st);
+    return stopped ? 1 : rc == DB_DONE ? 0 : -1;
 }

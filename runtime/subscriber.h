@@ -26,4 +26,14 @@ int subs_exists(Subs *s, const char *user, const char *domain);
 int subs_set(Subs *s, const char *user, const char *domain, const char *ha1_md5, const char *ha1_sha256);
 int subs_remove(Subs *s, const char *user, const char *domain); /* 1 removed, 0 none */
 
+/* One user for subs_list: the HA1s are "" when not set (never NULL).  The
+ * strings live until the callback returns.  0 to go on, non-zero to stop.
+ * It may call other subs_ functions, but not subs_list. */
+typedef int subs_each_fn(void *arg, const char *user, const char *domain, const char *ha1_md5,
+                         const char *ha1_sha256);
+/* Every user (of `domain`, or of all domains when NULL) in byte order of
+ * user, then domain.  0 when all were seen, 1 when fn stopped the walk,
+ * -1 on a database error (db_error). */
+int subs_list(Subs *s, const char *domain, subs_each_fn *fn, void *arg);
+
 #endif

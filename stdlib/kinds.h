@@ -21,5 +21,7 @@
 #define SV_NONE 0u
 #define SV_USRLOC SIPC_SVC_USRLOC
 #define SV_AUTH SIPC_SVC_AUTH
+#define SV_TRUST SIPC_SVC_TRUST
+#define SV_PIKE SIPC_SVC_PIKE
 
 #endif

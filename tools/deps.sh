@@ -28,13 +28,14 @@ set -eu
 #                                    libFuzzer and sanitizer runtimes
 #                                    (only recommended, so not pulled in
 #                                    by --no-install-recommends)
-#   libsqlite3-dev                   the embedded SQLite db driver
+#   libsqlite3-dev sqlite3           the embedded SQLite db driver; the
+#                                    CLI lets tests read what was stored
 #   default-libmysqlclient-dev       the MySQL/MariaDB db driver
 #   mariadb-server mariadb-client    tests start a real MariaDB server
 #   baresip-core                     the real SIP phone of the e2e tests
 PACKAGES="make gcc libc6-dev pkg-config re2c lemon tcc libtcc-dev
           libsofia-sip-ua-dev libssl-dev libcunit1-dev sip-tester libxml2-utils
-          clang libclang-rt-dev libsqlite3-dev default-libmysqlclient-dev
+          clang libclang-rt-dev libsqlite3-dev sqlite3 default-libmysqlclient-dev
           mariadb-server mariadb-client baresip-core"
 
 # Print the packages of $PACKAGES that are not fully installed.  dpkg -s

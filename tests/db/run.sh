@@ -6,7 +6,8 @@
 #   sh tests/db/run.sh BUILD_DIR
 #
 # Starts a private MariaDB (tests/db/mariadb.sh) in a temporary directory,
-# then runs each check below, and last every tests/db/test_*.sh (sorted) as
+# then runs each check below (the unit suites, sipctl db, ul and user,
+# reconnecting), and last every tests/db/test_*.sh (sorted) as
 # `sh TEST BUILD_DIR` with the server's variables exported
 # (SIPC_TEST_MYSQL_URL, SIPC_TEST_MYSQL_TCP_URL, MARIADB_SOCK, ...; see
 # mariadb.sh).  Such a test may empty the database (mariadb_empty_db after
@@ -182,13 +183,13 @@ check_sipctl() {
     if [ "$1" = mysql ]; then
         safe=$(printf '%s' "$url" | sed 's/:[^:@]*@/:***@/')
     fi
-    ctl 0 db version "$url" && is "schema version 0 (this build: 2); no sipc tables: sipctl db init" &&
+    ctl 0 db version "$url" && is "schema version 0 (this build: 3); no sipc tables: sipctl db init" &&
         ctl 1 ul show --url "$url" && has "has no sipc tables (sipctl db init creates them)" &&
-        ctl 0 db init "$url" && is "created schema version 2 in $safe" &&
+        ctl 0 db init "$url" && is "created schema version 3 in $safe" &&
         ctl 1 db init "$url" &&
-        is "sipctl: $safe already has a sipc schema (version 2); use \`sipctl db migrate\`" &&
-        ctl 0 db migrate "$url" && is "already at version 2" &&
-        ctl 0 db version "$url" && is "schema version 2 (this build: 2)" || return 1
+        is "sipctl: $safe already has a sipc schema (version 3); use \`sipctl db migrate\`" &&
+        ctl 0 db migrate "$url" && is "already at version 3" &&
+        ctl 0 db version "$url" && is "schema version 3 (this build: 3)" || return 1
     if grep -qF "$MARIADB_PASS_URL" "$tmp/out"; then
         echo "the password is in sipctl's output"
         return 1
@@ -197,17 +198,17 @@ check_sipctl() {
     # The URL from the environment.
     SIPC_DB_URL=$url
     export SIPC_DB_URL
-    ctl 0 db version && has "schema version 2" || return 1
+    ctl 0 db version && has "schema version 3" || return 1
     unset SIPC_DB_URL
 
     # migrate creates the schema too.
     url2=$(db_fresh_url "$1") || return 1
-    ctl 0 db migrate "$url2" && is "schema version 0 -> 2" || return 1
+    ctl 0 db migrate "$url2" && is "schema version 0 -> 3" || return 1
     if [ "$1" = mysql ]; then
         url=$url2 # mariadb_empty_db dropped the first one's tables
         mariadb_sql "UPDATE $MARIADB_DB.sipc_version SET version = 99" &&
-            ctl 1 db migrate "$url" && has "newer than this build knows (2)" &&
-            ctl 1 ul show --url "$url" && has "has schema version 99, this build reads 2 (use a newer sipctl)" &&
+            ctl 1 db migrate "$url" && has "newer than this build knows (3)" &&
+            ctl 1 ul show --url "$url" && has "has schema version 99, this build reads 3 (use a newer sipctl)" &&
             mariadb_sql "UPDATE $MARIADB_DB.sipc_version SET version = 1" || return 1
     fi
 
@@ -282,6 +283,190 @@ check_sipctl_usage() {
     fi
 }
 
+# --- sipctl user ------------------------------------------------------------
+
+TAB=$(printf '\t')
+
+# The rows of SQL $3 on the database of dialect $1 at URL $2, tab-separated
+# and without a header: mysql as the administrator, sqlite through the
+# sqlite3 shell; status 3 when that shell is not installed (it is not one
+# of tools/deps.sh's packages).
+db_query() {
+    case $1 in
+    mysql) "$MARIADB_CLIENT" --no-defaults --socket="$MARIADB_SOCK" -u "$(id -un)" -N -B -e "$3" "$MARIADB_DB" ;;
+    sqlite)
+        command -v sqlite3 >/dev/null 2>&1 || return 3
+        sqlite3 -separator "$TAB" "${2#sqlite:}" "$3"
+        ;;
+    esac
+}
+
+hex_md5() { printf '%s' "$1" | md5sum | cut -d' ' -f1; }
+hex_sha256() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+
+# The stored HA1s of user $1 in domain $2 are those of password $3 (realm =
+# domain), as md5sum and sha256sum compute them.  Needs $dialect and $url.
+ha1_is() {
+    want="$(hex_md5 "$1:$2:$3")$TAB$(hex_sha256 "$1:$2:$3")"
+    got=$(db_query "$dialect" "$url" "SELECT ha1, ha1_sha256 FROM subscriber WHERE username = '$1' AND domain = '$2'")
+    case $? in
+    0) ;;
+    3)
+        echo "note: no sqlite3 shell, the HA1s of $1@$2 are not read back"
+        return 0
+        ;;
+    *) return 1 ;;
+    esac
+    if [ "$got" != "$want" ]; then
+        echo "HA1s of $1@$2: got \"$got\", want \"$want\""
+        return 1
+    fi
+}
+
+# The last output is empty, and holds none of the passwords used.
+empty() {
+    if [ -s "$tmp/out" ]; then
+        echo "want no output, got:"
+        cat "$tmp/out"
+        return 1
+    fi
+}
+no_password() {
+    for _p in Plain-Text-Pw-7 new-secret 'pa ss:w0rd'; do
+        if grep -qF -- "$_p" "$tmp/out"; then
+            echo "the password \"$_p\" is in sipctl's output:"
+            cat "$tmp/out"
+            return 1
+        fi
+    done
+}
+
+# sipctl user on a database of dialect $1.
+check_sipctl_user() {
+    dialect=$1
+    url=$(db_fresh_url "$1") || return 1
+    pw=Plain-Text-Pw-7
+    ctl 1 user list --url "$url" && has "has no sipc tables (sipctl db init creates them)" &&
+        ctl 0 db init "$url" && ctl 0 user list --url="$url" && empty || return 1
+
+    # add: from the argument, refused when the user exists (nothing changed).
+    ctl 0 user add --url "$url" alice@example.com "$pw" && is "added alice@example.com" &&
+        ha1_is alice example.com "$pw" &&
+        ctl 1 user add --url "$url" alice@example.com other &&
+        is "sipctl: alice@example.com exists; use passwd to change its password" &&
+        ha1_is alice example.com "$pw" || return 1
+    # A published value, so that md5sum is not the only judge.
+    [ "$(hex_md5 alice:example.com:secret)" = b1726872c344b6dc8365b774f8fd6412 ] || return 1
+
+    SIPC_DB_URL=$url
+    export SIPC_DB_URL
+    # From stdin: the first line without its end (LF or CRLF); spaces and
+    # colons are the password's.  `--` lets a password start with '-'.
+    printf 'pa ss:w0rd\n' | ctl 0 user add bob@example.com && is "added bob@example.com" &&
+        ha1_is bob example.com 'pa ss:w0rd' &&
+        printf 'crlf\r\nsecond line\n' | ctl 0 user add dave@example.com && ha1_is dave example.com crlf &&
+        ctl 0 user add -- carol@other.org -dash && ha1_is carol other.org -dash &&
+        ctl 0 user add alice@other.org "$pw" && ha1_is alice other.org "$pw" &&
+        ctl 0 user add Zed@example.com zzz || { unset SIPC_DB_URL; return 1; }
+
+    # Sorted by user, then domain, byte-wise in both dialects (Z before a).
+    ctl 0 user list && no_password && is "Zed@example.com${TAB}MD5 SHA-256
+alice@example.com${TAB}MD5 SHA-256
+alice@other.org${TAB}MD5 SHA-256
+bob@example.com${TAB}MD5 SHA-256
+carol@other.org${TAB}MD5 SHA-256
+dave@example.com${TAB}MD5 SHA-256" &&
+        ctl 0 user list other.org && is "alice@other.org${TAB}MD5 SHA-256
+carol@other.org${TAB}MD5 SHA-256" &&
+        ctl 0 user list nowhere.example && empty || { unset SIPC_DB_URL; return 1; }
+
+    # passwd: both HA1s change; a missing user or empty password is refused.
+    ctl 0 user passwd alice@example.com new-secret && is "changed the password of alice@example.com" &&
+        ha1_is alice example.com new-secret && ha1_is alice other.org "$pw" &&
+        printf 'pa ss:w0rd\n' | ctl 0 user passwd dave@example.com && ha1_is dave example.com 'pa ss:w0rd' &&
+        ctl 1 user passwd nobody@example.com x && is "sipctl: no user nobody@example.com; use add" &&
+        ctl 1 user passwd alice@example.com '' && is "sipctl: empty password refused" &&
+        printf '\n' | ctl 1 user passwd alice@example.com && is "sipctl: empty password refused" &&
+        ctl 1 user passwd alice@example.com </dev/null &&
+        is "sipctl: no password given, and none on standard input" &&
+        ctl 1 user add erin@example.com '' && is "sipctl: empty password refused" &&
+        ha1_is alice example.com new-secret || { unset SIPC_DB_URL; return 1; }
+
+    # rm.
+    ctl 0 user rm bob@example.com && is "removed bob@example.com" &&
+        ctl 1 user rm bob@example.com && is "sipctl: no user bob@example.com" &&
+        ctl 0 user list example.com && is "Zed@example.com${TAB}MD5 SHA-256
+alice@example.com${TAB}MD5 SHA-256
+dave@example.com${TAB}MD5 SHA-256" || { unset SIPC_DB_URL; return 1; }
+
+    # USER and DOMAIN as the schema holds them (64 and 128 bytes).
+    u64=$(printf '%064d' 0)
+    d128=$(printf '%0128d' 0)
+    ctl 1 user add 'a:b@example.com' x && is "sipctl: USER may not contain ':'" &&
+        ctl 1 user add 'a@b@example.com' x && is "sipctl: DOMAIN may not contain '@'" &&
+        ctl 1 user add example.com x && is 'sipctl: "example.com" is not USER@DOMAIN' &&
+        ctl 1 user add @example.com x && is "sipctl: USER must be 1 to 64 bytes long" &&
+        ctl 1 user add a@ x && is "sipctl: DOMAIN must be 1 to 128 bytes long" &&
+        ctl 1 user add 'a b@example.com' x && is "sipctl: USER may hold visible ASCII characters only" &&
+        ctl 1 user add "a${TAB}b@example.com" x && is "sipctl: USER may hold visible ASCII characters only" &&
+        ctl 1 user add "$(printf 'j\303\266rg@example.com')" x &&
+        is "sipctl: USER may hold visible ASCII characters only" &&
+        ctl 1 user add "${u64}1@example.com" x && is "sipctl: USER must be 1 to 64 bytes long" &&
+        ctl 1 user add "u@${d128}1" x && is "sipctl: DOMAIN must be 1 to 128 bytes long" &&
+        ctl 1 user list a@b && is "sipctl: DOMAIN may not contain '@'" &&
+        ctl 0 user add "$u64@$d128" x && ha1_is "$u64" "$d128" x &&
+        ctl 0 user rm "$u64@$d128" || { unset SIPC_DB_URL; return 1; }
+    unset SIPC_DB_URL
+
+    # The plain passwords are nowhere in the database's files.
+    if [ "$1" = sqlite ]; then
+        for p in "$pw" new-secret 'pa ss:w0rd'; do
+            if cat "${url#sqlite:}"* | grep -qaF -- "$p"; then
+                echo "the password \"$p\" is in the database"
+                return 1
+            fi
+        done
+    fi
+
+    # A row without HA1s (not written by sipctl) lists as "none".
+    db_query "$1" "$url" "INSERT INTO subscriber (username, domain) VALUES ('frank', 'example.com')"
+    case $? in
+    0) ctl 0 user list --url "$url" example.com && has "frank@example.com${TAB}none" || return 1 ;;
+    3) echo "note: no sqlite3 shell, the schema-version and no-HA1 checks are skipped"; return 0 ;;
+    *) return 1 ;;
+    esac
+
+    # The subscriber table came with schema version 2; a version newer
+    # than this build's is refused too.
+    v=$(db_query "$1" "$url" "SELECT version FROM sipc_version") || return 1
+    db_query "$1" "$url" "UPDATE sipc_version SET version = 1" &&
+        ctl 1 user list --url "$url" &&
+        has "has schema version 1, without the subscriber table (sipctl db migrate upgrades it)" &&
+        db_query "$1" "$url" "UPDATE sipc_version SET version = 99" &&
+        ctl 1 user add --url "$url" x@example.com pw &&
+        has "has schema version 99, this build reads $v (use a newer sipctl)" &&
+        db_query "$1" "$url" "UPDATE sipc_version SET version = $v" &&
+        ctl 0 user rm --url "$url" frank@example.com
+}
+
+check_sipctl_user_usage() {
+    unset SIPC_DB_URL
+    ctl 0 --help && has "sipctl user add|passwd [--url URL] USER@DOMAIN [PASSWORD]" &&
+        has "sipctl user list [--url URL] [DOMAIN]" && has "realm = DOMAIN" &&
+        ctl 0 user --help && has "sipctl user rm [--url URL] USER@DOMAIN" &&
+        ctl 2 user && has "user needs add, passwd, rm or list" &&
+        ctl 2 user bogus && has "unknown user command \"bogus\"" &&
+        ctl 2 user add && has "user add needs USER@DOMAIN" &&
+        ctl 2 user rm --url sqlite:x.db && has "user rm needs USER@DOMAIN" &&
+        ctl 2 user rm a@b c && has "too many arguments" &&
+        ctl 2 user add a@b pw extra && has "too many arguments" &&
+        ctl 2 user list a b && has "too many arguments" &&
+        ctl 2 user list --bogus && has "unknown option --bogus" &&
+        ctl 2 user list --url && has "--url needs a value" &&
+        ctl 2 user add a@b pw && has "no database URL: give --url URL, or set SIPC_DB_URL" &&
+        ctl 1 user list --url sqlite://x.db && has "a host part is not allowed"
+}
+
 # --- run --------------------------------------------------------------------
 
 passed=0
@@ -314,6 +499,9 @@ run unit check_unit
 run sipctl_sqlite check_sipctl sqlite
 run sipctl_mysql check_sipctl mysql
 run sipctl_usage check_sipctl_usage
+run sipctl_user_sqlite check_sipctl_user sqlite
+run sipctl_user_mysql check_sipctl_user mysql
+run sipctl_user_usage check_sipctl_user_usage
 run kill9_sqlite check_kill9
 run reconnect_mysql check_reconnect
 for t in tests/db/test_*.sh; do

@@ -14,6 +14,9 @@
 #  3. sip:uas@busy.test: two SRV targets, the first (priority 10) answers
 #     503, the second (priority 20) 200: the caller gets the 200 (tm's own
 #     failover on 503, runtime/tm_srv.c, RFC 3263 section 4.3).
+#  4. sip:uas@slow.test: two SRV targets, the first (priority 10) takes
+#     the INVITE and never answers; after tm.fr_inv_timer (2 s here) tm
+#     fails over on its local 408 and the second (priority 20) answers 200.
 #
 #   sh tests/e2e/test_dns.sh BUILD_DIR
 
@@ -35,6 +38,11 @@ sipp_uas_start busy "$sc/dns_uas_503.xml"
 BUSY_PID=$UAS_PID BUSY_PORT=$UAS_PORT BUSY_OUT=$UAS_OUT
 sipp_uas_start second "$sc/dns_uas_answer.xml"
 SECOND_PID=$UAS_PID SECOND_PORT=$UAS_PORT SECOND_OUT=$UAS_OUT
+# Those of slow.test: the first never answers, the second 200.
+sipp_uas_start silent "$sc/dns_uas_silent.xml"
+SILENT_PID=$UAS_PID SILENT_PORT=$UAS_PORT SILENT_OUT=$UAS_OUT
+sipp_uas_start after "$sc/dns_uas_answer.xml"
+AFTER_PID=$UAS_PID AFTER_PORT=$UAS_PORT AFTER_OUT=$UAS_OUT
 UAS_PID=$UP_PID UAS_PORT=$UP_PORT UAS_OUT=$UP_OUT
 
 DNS_PORT=$(free_udp_port)
@@ -50,6 +58,11 @@ _sip._udp.busy.test SRV 10 0 $BUSY_PORT sip3.busy.test
 _sip._udp.busy.test SRV 20 0 $SECOND_PORT sip4.busy.test
 sip3.busy.test A 127.0.0.1
 sip4.busy.test A 127.0.0.1
+slow.test NAPTR 10 10 s SIP+D2U _sip._udp.slow.test
+_sip._udp.slow.test SRV 10 0 $SILENT_PORT sip5.slow.test
+_sip._udp.slow.test SRV 20 0 $AFTER_PORT sip6.slow.test
+sip5.slow.test A 127.0.0.1
+sip6.slow.test A 127.0.0.1
 ZONE
 "$B/fake_dns" "$DNS_PORT" "$TMP/zone" "$TMP/dns.ready" >"$TMP/dns.log" 2>&1 &
 DNS_PID=$!
@@ -68,7 +81,7 @@ printf 'nameserver 127.0.0.1\nport %s\n' "$DNS_PORT" >"$TMP/resolv.conf"
 
 {
     echo "dns.resolv_conf = \"$TMP/resolv.conf\";"
-    sed 's/^tm\.fr_inv_timer = .*/tm.fr_inv_timer = 10000;/' tests/e2e/policies/tm.sipc
+    sed 's/^tm\.fr_inv_timer = .*/tm.fr_inv_timer = 2000;/' tests/e2e/policies/tm.sipc
 } >"$TMP/dns.sipc"
 
 # --- 1. SRV failover on an unreachable target ---------------------------------------------------
@@ -94,6 +107,15 @@ sipp_uas_wait second
 log_has "$SIPD_LOG" "trying the next SRV target"
 log_has "$TMP/dns.log" "Q sip4.busy.test A -> 1"
 note "busy.test: the 503 of the first SRV target, the 200 of the second"
+
+# --- 4. SRV failover on a timeout ----------------------------------------------
+sipp_run slow "$sc/dns_uac_call.xml" 1 -key target slow.test -key test plain -key next - -key fork -
+UAS_PID=$SILENT_PID UAS_OUT=$SILENT_OUT
+sipp_uas_wait silent
+UAS_PID=$AFTER_PID UAS_OUT=$AFTER_OUT
+sipp_uas_wait after
+log_has "$TMP/dns.log" "Q sip6.slow.test A -> 1"
+note "slow.test: the first SRV target silent until fr_inv_timer, the 200 of the second"
 sipd_stop
 log_has "$TMP/dns.log" "Q plain.test A -> 1"
 if grep -q "Q plain.test \(NAPTR\|SRV\)" "$TMP/dns.log" || grep -q "_sip._udp.plain.test" "$TMP/dns.log"; then

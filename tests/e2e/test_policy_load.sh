@@ -3,10 +3,9 @@
 #
 # test_policy_load.sh - what sipd does with a policy before the first
 # message:
-#   - a policy calling a library function this sipd does not provide yet
-#     (www_authorize) is refused at load, exit status 1, with "this sipd does not
-#     provide www_authorize() yet": as a cc-built .so (dlopen RTLD_NOW), as C and
-#     as .sipc through libtcc, and as a `sipc build` .so;
+#   - a policy calling a host function this sipd does not have is refused
+#     at load, exit status 1, naming it: as a cc-built .so (dlopen RTLD_NOW)
+#     and as C through libtcc;
 #   - a policy object whose regular expression does not compile is refused;
 #   - settings: without -l and -d, sipd listens on the policy's first udp
 #     `listen`, warns about the tcp one, and logs at the policy's
@@ -43,29 +42,23 @@ refuse() {
 # --- library functions this sipd does not provide -------------------------
 cc -shared -fPIC -Iruntime/include -o "$TMP/missing.so" tests/data/missing_builtin_policy.c ||
     fail "cannot compile tests/data/missing_builtin_policy.c"
-refuse missing-so "$TMP/missing.so" "$TMP/missing.so: this sipd does not provide www_authorize() yet"
+refuse missing-so "$TMP/missing.so" "$TMP/missing.so" "sipc_presence_publish"
 
 { echo '#define ALSO_SAVE 1'; cat tests/data/missing_builtin_policy.c; } >"$TMP/missing.c"
-refuse missing-c "$TMP/missing.c" "$TMP/missing.c: this sipd does not provide" "www_authorize()" "www_challenge()"
-
-cat >"$TMP/missing.sipc" <<'SIPC'
-route {
-    if (!proxy_authorize("example.com", "subscriber")) {
-        sl_send_reply(403, "Forbidden");
-    }
-}
-SIPC
-refuse missing-sipc "$TMP/missing.sipc" "$TMP/missing.sipc: this sipd does not provide proxy_authorize() yet"
-"$B/sipc" build "$TMP/missing.sipc" -o "$TMP/missing_sipc.so" >"$TMP/build.log" 2>&1 || {
-    show_log "$TMP/build.log"
-    fail "sipc build $TMP/missing.sipc failed"
-}
-refuse missing-sipc-so "$TMP/missing_sipc.so" "this sipd does not provide proxy_authorize() yet"
+refuse missing-c "$TMP/missing.c" "$TMP/missing.c" "sipc_presence_publish" "sipc_presence_notify"
 
 # --- a regular expression that does not compile ---------------------------
 sed -e 's|"\^sipc-e2e \\\\(sipp\\\\)\$"|"(unclosed"|' tests/data/rt_features_policy.c >"$TMP/badre.c"
 grep -q '"(unclosed"' "$TMP/badre.c" || fail "could not put a bad regex into badre.c"
 refuse badre "$TMP/badre.c" "regular expression 1 \"(unclosed\" does not compile"
+
+# --- a URI literal that does not parse ---------------------------------------
+# sipc lists URI literals in the descriptor for sipd to parse once at load;
+# an object whose list holds something else (not made by sipc) is refused.
+"$B/sipc" emit tests/golden/uri-literals.sipc >"$TMP/baduri.c" || fail "sipc emit uri-literals.sipc failed"
+sed -i 's|"sip:boss@example.com", 20|"xyz:boss@example.com", 20|' "$TMP/baduri.c"
+grep -q '"xyz:boss' "$TMP/baduri.c" || fail "could not put a bad URI into baduri.c"
+refuse baduri "$TMP/baduri.c" "URI literal" "does not parse"
 
 # --- settings ---------------------------------------------------------------
 port=$(free_udp_port)

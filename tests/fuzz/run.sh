@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# tests/fuzz/run.sh - run the libFuzzer harness of the compiler.
+# tests/fuzz/run.sh - run a libFuzzer harness: fuzz_check (the compiler),
+# fuzz_sip (SIP messages into the runtime) or fuzz_creds (digest
+# credentials, tests/fuzz/fuzz_creds.c).
 #
 #   sh tests/fuzz/run.sh FUZZER WORKDIR SECONDS [-v]
 #
@@ -36,18 +38,24 @@ if [ ! -x "$fuzzer" ]; then
 fi
 root=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
 cd "$root" || exit 2 # fuzz_sip finds its policy, tests/fuzz/sip.sipc, from here
-# Two harnesses: fuzz_check (policies; the default) and fuzz_sip (SIP
+# Three harnesses: fuzz_check (policies; the default), fuzz_sip (SIP
 # messages into the runtime, seeded from the RFC 4475 messages and, when
 # the directory exists, the real captures in $SIP_SEEDS, read in place and
-# never copied into the repository).
+# never copied into the repository) and fuzz_creds (Authorization header
+# values, seeded from tests/fuzz/corpus-creds/).
 case ${fuzzer##*/} in
 fuzz_sip*) harness=sip ;;
+fuzz_creds*) harness=creds ;;
 *) harness=policy ;;
 esac
 # ../shared beside the checkout holds them on the project machines; a clone
 # without it seeds from the RFC 4475 messages alone.
 SIP_SEEDS=${SIP_SEEDS:-$root/../shared/testdata/samples}
-dict=$root/tests/fuzz/sipc.dict
+case $harness in
+policy) dict=$root/tests/fuzz/sipc.dict ;;
+creds) dict=$root/tests/fuzz/creds.dict ;;
+*) dict="" ;;
+esac
 mkdir -p "$work/corpus" "$work/artifacts" "$work/fixed" || exit 2
 log=$work/fuzz.log
 
@@ -69,7 +77,7 @@ findings() {
 
 # The interesting part of a libFuzzer log: from the first report line on.
 report() {
-    awk '!on && /==ERROR|runtime error|^fuzz_check: |ALARM|out-of-memory|[Ll]eak|deadly signal/ { on = 1 }
+    awk '!on && /==ERROR|runtime error|^fuzz_check: |ALARM|^fuzz_creds: |out-of-memory|[Ll]eak|deadly signal/ { on = 1 }
          on && /^Shadow bytes around/ { exit }
          on && n++ < 50' "$1"
 }
@@ -77,6 +85,16 @@ report() {
 # How to keep findings $1 (one per line) as golden tests (STYLE.md
 # practices 13 and 14).
 advise() {
+    if [ "$harness" = creds ]; then
+        cat <<EOF
+
+To reproduce:  $fuzzer $(printf '%s\n' "$1" | head -n 1)
+Once fixed, keep it as a regression case: a \`bad\` line (the header
+value and the answer sipd must give) in tests/e2e/test_auth.sh, and the
+input in tests/fuzz/corpus-creds/; then delete the artifact.
+EOF
+        return
+    fi
     if [ "$harness" = sip ]; then
         cat <<EOF
 
@@ -134,6 +152,8 @@ fi
 # 2. Seed the corpus (copies under stable names; libFuzzer adds its own).
 if [ "$harness" = sip ]; then
     seeds="$root/tests/data/rfc4475/*.dat $root/tests/data/rfc4475/extra/*.dat $SIP_SEEDS/*/*"
+elif [ "$harness" = creds ]; then
+    seeds="$root/tests/fuzz/corpus-creds/*"
 else
     seeds="$root/tests/golden/*.sipc $root/examples/*.sipc $root/tests/fuzz/corpus/*.sipc"
 fi
@@ -151,6 +171,7 @@ for f in $seeds; do
     case $f in
     "$root"/tests/golden/*) dst=golden-${f##*/} ;;
     "$root"/examples/*) dst=example-${f##*/} ;;
+    "$root"/tests/fuzz/corpus-creds/*) dst=creds-${f##*/} ;;
     *) dst=seed-${f##*/} ;;
     esac
     cp "$f" "$work/corpus/$dst"
@@ -160,7 +181,7 @@ done
 # shellcheck disable=SC2086 # $limits is a list of flags
 set -- $limits -max_total_time="$seconds" -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/" "$work/corpus"
-[ "$harness" = sip ] || set -- "-dict=$dict" "$@"
+[ -n "$dict" ] && set -- "-dict=$dict" "$@"
 start=$(date +%s)
 if [ "$verbose" = -v ]; then
     echo "fuzz: running $fuzzer for ${seconds}s (log: $log)"

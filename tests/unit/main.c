@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * main.c - runs every CUnit suite (the compiler, the .siptest reader, the
- * best-reply choice of the transaction core, the database drivers); exit 1
- * on any failure.
+ * best-reply choice of the transaction core, the database drivers, the
+ * digest arithmetic); exit 1 on any failure.
  *
  *   unit_tests [SUITE...]   only the named suites (tests/db/run.sh runs
  *                           db_url db_sqlite db_mysql); exit 2 on a name
@@ -69,6 +69,10 @@ int main(int argc, char **argv)
     unit_add_tm_choice_suite();
     unit_add_db_suites();
     unit_add_ul_suites();
+    unit_add_digest_suite();
+    unit_add_auth_suite();
+    unit_add_pike_suite();
+    unit_add_trusted_suite();
     CU_set_fail_on_inactive(CU_FALSE);
     if (argc > 1 && select_suites(argc, argv) < 0) {
         CU_cleanup_registry();

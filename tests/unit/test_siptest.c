@@ -115,6 +115,31 @@ static void test_good_file(void)
 }
 
 /* The same file with CRLF line ends reads the same. */
+/* `trusted` lines: their shape is read here, the rows checked when the
+ * case runs. */
+static void test_trusted_lines(void)
+{
+    char err[512];
+    SiptestFile *f = parse("=== case a\n"
+                           "trusted 192.0.2.0/24\n"
+                           "trusted 2001:db8::/32 proto=tls pattern=^sip:gw[0-9]+@ tag=gw  # a comment\n" REQ
+                           "--- expect\n",
+                           err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    SiptestCase *c = &f->cases[0];
+    CU_ASSERT_EQUAL_FATAL(c->ntrusted, 2);
+    SAME(c->trusted[0].src, "192.0.2.0/24");
+    SAME(c->trusted[0].proto, "any");
+    CU_ASSERT_PTR_NULL(c->trusted[0].pattern);
+    CU_ASSERT_PTR_NULL(c->trusted[0].tag);
+    CU_ASSERT_EQUAL(c->trusted[0].line, 2);
+    SAME(c->trusted[1].src, "2001:db8::/32");
+    SAME(c->trusted[1].proto, "tls");
+    SAME(c->trusted[1].pattern, "^sip:gw[0-9]+@");
+    SAME(c->trusted[1].tag, "gw");
+    siptest_free(f);
+}
+
 static void test_crlf_file(void)
 {
     char crlf[sizeof good * 2], err[512];
@@ -203,7 +228,7 @@ static void test_malformed(void)
     BAD("=== case a\n---   # nothing\n",
         "t.siptest:2: error: '---' needs a block name: request, reply N or expect");
     BAD("=== case a\nsource udp 1.2.3.4 5\n",
-        "t.siptest:2: error: unknown directive 'source' (expected from, local, location, subscriber or a '---' block)");
+        "t.siptest:2: error: unknown directive 'source' (expected from, local, location, subscriber, trusted or a '---' block)");
     BAD("=== case a\n--- request\n\n  \n--- expect\n", "t.siptest:2: error: empty '--- request' block");
     BAD("=== case a\n" REQ "--- reply 1\n--- expect\n", "t.siptest:4: error: empty '--- reply' block");
     BAD("=== case a\n--- request\n", "t.siptest:2: error: empty '--- request' block");
@@ -227,6 +252,16 @@ static void test_malformed(void)
         "t.siptest:3: error: second 'from' line in case 'a' (the first is at line 2)");
     BAD("=== case a\nfrom tcp 1.2.3.4 5\nlocal udp 1.2.3.4 6\n" REQ "--- expect\n",
         "t.siptest:3: error: 'local' is udp but 'from' is tcp: a message arrives over one transport");
+    BAD("=== case a\ntrusted\n",
+        "t.siptest:2: error: 'trusted' needs SRC, as in 'trusted 192.0.2.0/24 proto=udp tag=gw1'");
+    BAD("=== case a\ntrusted 192.0.2.1 proto=sctp\n",
+        "t.siptest:2: error: bad 'proto=sctp' in 'trusted' (expected any, udp, tcp or tls)");
+    BAD("=== case a\ntrusted 192.0.2.1 tag=a tag=b\n", "t.siptest:2: error: 'tag' given twice in 'trusted'");
+    BAD("=== case a\ntrusted 192.0.2.1 via=x\n",
+        "t.siptest:2: error: bad option 'via=x' in 'trusted' (expected proto=any|udp|tcp|tls, pattern=RE or tag=T)");
+    BAD("=== case a\ntrusted 192.0.2.1 pattern=\n",
+        "t.siptest:2: error: bad option 'pattern=' in 'trusted' (expected proto=any|udp|tcp|tls, pattern=RE or "
+        "tag=T)");
     char nul[] = "=== case a\n" REQ "--- expect\nx\0y\n";
     char err[512];
     SiptestFile *f = siptest_parse("t.siptest", nul, sizeof nul - 1, err, sizeof err);
@@ -351,6 +386,7 @@ void unit_add_siptest_suite(void)
 {
     CU_pSuite s = CU_add_suite("siptest", NULL, NULL);
     CU_add_test(s, "a well-formed case file", test_good_file);
+    CU_add_test(s, "trusted lines", test_trusted_lines);
     CU_add_test(s, "CRLF case files", test_crlf_file);
     CU_add_test(s, "message assembly and Content-Length", test_assemble);
     CU_add_test(s, "malformed case files", test_malformed);

@@ -23,5 +23,11 @@ void unit_add_tm_choice_suite(void);
 /* db_url, db_sqlite and db_mysql (test_db.c). */
 void unit_add_db_suites(void);
 void unit_add_ul_suites(void);
+/* digest (test_digest.c): runtime/digest.c. */
+void unit_add_digest_suite(void);
+void unit_add_auth_suite(void);
+/* pike, trusted (test_pike.c, test_trusted.c): runtime/pike.c, trusted.c. */
+void unit_add_pike_suite(void);
+void unit_add_trusted_suite(void);
 
 #endif

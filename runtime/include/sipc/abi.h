@@ -115,12 +115,16 @@ typedef struct sipc_policy_desc {
     const char *const *regex; /* POSIX extended patterns, compiled at load */
     unsigned var_size;        /* bytes of $var storage each message needs */
     unsigned services;        /* SIPC_SVC_* the policy's calls need */
+    unsigned nuris;
+    const sipc_str *const *uris; /* literals passed as URIs: parsed once at load, found by address */
 } sipc_policy_desc;
 
 /* sipd services a policy may need (descriptor `services`): sipd starts a
  * service, and opens the database for it, only when a policy uses it. */
 #define SIPC_SVC_USRLOC 1u /* save, lookup, registered, unregister */
 #define SIPC_SVC_AUTH 2u   /* the subscriber table: is_subscriber, digest authentication */
+#define SIPC_SVC_TRUST 4u  /* the trusted table: allow_trusted */
+#define SIPC_SVC_PIKE 8u   /* per-source request rates: pike_check_req */
 
 /* --- core helpers used by emitted expressions --------------------------- */
 
@@ -219,6 +223,10 @@ int sipc_www_challenge(sipc_msg *m, const sipc_str *realm, sipc_int flags);
 int sipc_proxy_authorize(sipc_msg *m, const sipc_str *realm, const sipc_str *table);
 int sipc_proxy_challenge(sipc_msg *m, const sipc_str *realm, sipc_int flags);
 int sipc_consume_credentials(sipc_msg *m);
+int sipc_check_from(sipc_msg *m);
+int sipc_check_to(sipc_msg *m);
+int sipc_allow_trusted(sipc_msg *m);
+int sipc_pike_check_req(sipc_msg *m);
 int sipc_is_present_hf(sipc_msg *m, const sipc_str *name);
 int sipc_append_hf(sipc_msg *m, const sipc_str *line);
 int sipc_remove_hf(sipc_msg *m, const sipc_str *name);

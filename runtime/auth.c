@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * auth.c - nonces, nonce counts and HA1 lookups (see auth.h).
+ *
+ * Ownership: an Auth owns its secret, its nonce-count table (malloc'd
+ * entries in a chained hash) and its one prepared statement; the Db is
+ * borrowed from the services (rt_services.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "auth.h"
+#include "digest.h"
+#include "rt.h"
+
+enum { NC_BUCKETS = 4096, NC_MAX_ENTRIES = 200000, NC_WINDOW = 64 };
+
+typedef struct NcEntry {
+    struct NcEntry *next;
+    int64_t expires;   /* drop after this */
+    uint32_t max;      /* highest nc seen */
+    uint64_t seen;     /* bit i: nc max - i was seen */
+    char nonce[AUTH_NONCE_LEN + 1];
+} NcEntry;
+
+struct Auth {
+    char *secret;
+    size_t secret_len;
+    char node_hex[9];
+    int expire;
+    int deterministic;
+    uint64_t counter;
+    Db *db;
+    DbStmt *ha1;
+    NcEntry *nc[NC_BUCKETS];
+    size_t nnc;
+    int64_t next_sweep;
+};
+
+static uint32_t fnv32(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+Auth *auth_create(const char *secret, const char *node, int nonce_expire, int deterministic, Db *db)
+{
+    Auth *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    unsigned char rnd[32];
+    if (secret && *secret) {
+        a->secret = strdup(secret);
+        a->secret_len = strlen(secret);
+    } else if (RAND_bytes(rnd, sizeof rnd) == 1 && (a->secret = malloc(sizeof rnd))) {
+        memcpy(a->secret, rnd, sizeof rnd);
+        a->secret_len = sizeof rnd;
+    }
+    if (!a->secret) {
+        free(a);
+        return NULL;
+    }
+    snprintf(a->node_hex, sizeof a->node_hex, "%08x", fnv32(node ? node : ""));
+    a->expire = nonce_expire > 0 ? nonce_expire : AUTH_NONCE_EXPIRE_DEFAULT;
+    a->deterministic = deterministic;
+    a->db = db;
+    return a;
+}
+
+void auth_destroy(Auth *a)
+{
+    if (!a)
+        return;
+    for (int i = 0; i < NC_BUCKETS; i++)
+        for (NcEntry *e = a->nc[i], *next; e; e = next) {
+            next = e->next;
+            free(e);
+        }
+    if (a->ha1)
+        db_finalize(a->ha1);
+    free(a->secret);
+    free(a);
+}
+
+/* The mac of a nonce's first 40 digits for realm: 32 hex digits. */
+static void nonce_mac(const Auth *a, const char *head, const char *realm, char out[33])
+{
+    char data[512], mac[DIGEST_HEX_MAX];
+    int n = snprintf(data, sizeof data, "%.40s:%s", head, realm);
+    if (n < 0 || (size_t)n >= sizeof data)
+        n = sizeof data - 1; /* a realm this long is cut the same way each time */
+    digest_hmac(a->secret, a->secret_len, data, (size_t)n, mac);
+    memcpy(out, mac, 32);
+    out[32] = '\0';
+}
+
+void auth_nonce_make(Auth *a, const char *realm, int64_t now, char out[AUTH_NONCE_LEN + 1])
+{
+    uint64_t salt = a->counter++;
+    if (!a->deterministic && RAND_bytes((unsigned char *)&salt, sizeof salt) != 1)
+        salt ^= (uint64_t)now * 0x9e3779b97f4a7c15ULL; /* still unique: the counter moved */
+    char mac[33];
+    snprintf(out, AUTH_NONCE_LEN + 1, "%016llx%016llx%s", (unsigned long long)now, (unsigned long long)salt,
+             a->node_hex);
+    nonce_mac(a, out, realm, mac);
+    memcpy(out + 40, mac, 33);
+}
+
+static int all_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+AuthNonce auth_nonce_check(const Auth *a, const char *nonce, const char *realm, int64_t now)
+{
+    if (!nonce || strlen(nonce) != AUTH_NONCE_LEN || !all_hex(nonce, AUTH_NONCE_LEN))
+        return AUTH_NONCE_BAD;
+    char mac[33];
+    nonce_mac(a, nonce, realm, mac);
+    if (!digest_hex_equal(mac, nonce + 40))
+        return AUTH_NONCE_BAD;
+    char ts[17];
+    memcpy(ts, nonce, 16);
+    ts[16] = '\0';
+    int64_t issued = (int64_t)strtoull(ts, NULL, 16);
+    if (issued > now + 5) /* from the future: a clock far ahead on another node */
+        return AUTH_NONCE_BAD;
+    return now - issued > a->expire ? AUTH_NONCE_STALE : AUTH_NONCE_OK;
+}
+
+/* Drop expired entries, at most once a second. */
+static void sweep(Auth *a, int64_t now)
+{
+    if (now < a->next_sweep)
+        return;
+    a->next_sweep = now + 1;
+    for (int i = 0; i < NC_BUCKETS; i++)
+        for (NcEntry **p = &a->nc[i]; *p;) {
+            if ((*p)->expires < now) {
+                NcEntry *gone = *p;
+                *p = gone->next;
+                free(gone);
+                a->nnc--;
+            } else {
+                p = &(*p)->next;
+            }
+        }
+}
+
+int auth_nc_use(Auth *a, const char *nonce, uint32_t nc, int64_t now)
+{
+    if (nc == 0)
+        return -1;
+    sweep(a, now);
+    NcEntry **head = &a->nc[fnv32(nonce) % NC_BUCKETS];
+    for (NcEntry *e = *head; e; e = e->next) {
+        if (strcmp(e->nonce, nonce) != 0)
+            continue;
+        if (nc > e->max) {
+            uint32_t shift = nc - e->max;
+            e->seen = shift >= NC_WINDOW ? 1 : (e->seen << shift) | 1;
+            e->max = nc;
+            return 0;
+        }
+        uint32_t back = e->max - nc;
+        if (back >= NC_WINDOW || (e->seen & (1ULL << back)))
+            return -1;
+        e->seen |= 1ULL << back;
+        return 0;
+    }
+    if (a->nnc >= NC_MAX_ENTRIES) {
+        /* Full of live nonces: refuse rather than forget counts (the
+         * client is challenged again, and the table drains as they expire). */
+        rt_log(RT_LOG_WARN, "auth: %zu nonces in use; refusing new ones until some expire", a->nnc);
+        return -1;
+    }
+    NcEntry *e = calloc(1, sizeof *e);
+    if (!e)
+        return -1;
+    memcpy(e->nonce, nonce, AUTH_NONCE_LEN + 1);
+    e->max = nc;
+    e->seen = 1;
+    e->expires = now + a->expire + 1;
+    e->next = *head;
+    *head = e;
+    a->nnc++;
+    return 0;
+}
+
+int auth_ha1(Auth *a, const char *user, const char *domain, int sha256, char out[65])
+{
+    if (!a->db)
+        return 0;
+    if (!a->ha1 && !(a->ha1 = db_prepare(a->db, "SELECT ha1, ha1_sha256 FROM subscriber "
+                                                "WHERE username = ? AND domain = ?")))
+        return -1;
+    db_reset(a->ha1);
+    if (db_bind_text(a->ha1, 1, user) < 0 || db_bind_text(a->ha1, 2, domain) < 0)
+        return -1;
+    int rc = db_step(a->ha1), found = 0;
+    if (rc == DB_ROW) {
+        const char *h = db_col_text(a->ha1, sha256 ? 1 : 0);
+        size_t want = sha256 ? 64 : 32;
+        if (h && strlen(h) == want) {
+            for (size_t i = 0; i <= want; i++) /* hashed as text: lower-case hex, as computed */
+                out[i] = (char)(h[i] >= 'A' && h[i] <= 'F' ? h[i] - 'A' + 'a' : h[i]);
+            found = 1;
+        }
+    }
+    db_reset(a->ha1);
+    return rc == DB_ERR ? -1 : found;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * auth.h - the state behind digest authentication (auth.c): nonces that
+ * cannot be forged or replayed, and the credentials' HA1 from the database.
+ * The SIP side (challenges, authorize) is stdlib/auth_fn.c; parsing the
+ * credentials is auth_creds.c.
+ *
+ * A nonce is 72 hex digits:
+ *   issued   16  the unix time it was made
+ *   salt     16  random (a counter offline, so transcripts are stable)
+ *   node      8  a hash of the issuing node's name (auth.node)
+ *   mac      32  HMAC-SHA-256(auth.secret, issued salt node realm), cut
+ * Any sipd with the same secret accepts a nonce another issued; a nonce
+ * older than auth.nonce_expire seconds is stale (re-challenged with
+ * stale=true); a wrong mac, or one for another realm, is not ours.
+ *
+ * Nonce counts: each nonce used with qop=auth is remembered until it
+ * expires, with the highest nc seen and a 64-wide window below it; an nc
+ * seen before, or older than the window, is a replay.  The memory is per
+ * node: a nonce first used at another node is counted from its first use
+ * here.
+ */
+#ifndef SIPC_AUTH_H
+#define SIPC_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+#define AUTH_NONCE_LEN 72
+#define AUTH_NONCE_EXPIRE_DEFAULT 300
+
+typedef struct Auth Auth;
+
+/* secret NULL: a random one (nonces then die with the process and are
+ * not shared).  `deterministic`: salts count from 0 (offline tests).
+ * db may be NULL (no subscriber table: every authorize fails). */
+Auth *auth_create(const char *secret, const char *node, int nonce_expire, int deterministic, Db *db);
+void auth_destroy(Auth *a);
+
+/* A fresh nonce for realm into out (AUTH_NONCE_LEN + 1 bytes). */
+void auth_nonce_make(Auth *a, const char *realm, int64_t now, char out[AUTH_NONCE_LEN + 1]);
+
+typedef enum AuthNonce { AUTH_NONCE_OK, AUTH_NONCE_STALE, AUTH_NONCE_BAD } AuthNonce;
+AuthNonce auth_nonce_check(const Auth *a, const char *nonce, const char *realm, int64_t now);
+
+/* Records nonce count `nc` of `nonce`: 0 first use, -1 a replay. */
+int auth_nc_use(Auth *a, const char *nonce, uint32_t nc, int64_t now);
+
+/* The HA1 of user@domain for the SHA-256 (sha256 != 0) or MD5 family
+ * into out: 1 found, 0 no such user (or no HA1 of that family), -1 db error. */
+int auth_ha1(Auth *a, const char *user, const char *domain, int sha256, char out[65]);
+
+#endif

@@ -112,9 +112,11 @@ $(B)/sipc: $(B)/obj/bin/sipc.o $(B)/libsipcrt.a $(B)/libsipcc.a
 # sipctl_db.c: `sipctl db` and `sipctl ul` (the runtime's db layer);
 # sipctl_user.c: `sipctl user` (subscriber.c, and digest.c for the HA1s).
 # sipctl_trusted.c: `sipctl trusted` (trusted.c, which checks patterns
-# with the compiler's regex_cost.c).
-$(B)/sipctl: $(B)/obj/bin/sipctl.o $(B)/obj/bin/sipctl_db.o $(B)/obj/bin/sipctl_user.o \
-             $(B)/obj/bin/sipctl_trusted.o $(B)/obj/compiler/regex_cost.o $(B)/libsipcrt.a
+# with the compiler's regex_cost.c); sipctl_common.c: their arguments,
+# database URL and schema check.
+$(B)/sipctl: $(B)/obj/bin/sipctl.o $(B)/obj/bin/sipctl_common.o $(B)/obj/bin/sipctl_db.o \
+             $(B)/obj/bin/sipctl_user.o $(B)/obj/bin/sipctl_trusted.o $(B)/obj/compiler/regex_cost.o \
+             $(B)/libsipcrt.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DB_LIBS) $(CRYPTO_LIBS) -ldl
 
 # The .siptest reader, diff, JUnit and --update code and the transaction
@@ -218,7 +220,7 @@ FUZZ_SRCS  := $(filter-out compiler/backend_tcc.c compiler/backend_cc.c,$(COMPIL
               tests/fuzz/fuzz_check.c
 FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(FUZZ_B)/obj/gen/%.o)
 
-.PHONY: fuzz-smoke fuzz-clean bench bench-register
+.PHONY: fuzz-smoke fuzz-clean bench bench-register bench-auth bench-proxy
 fuzz: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip $(FUZZ_B)/fuzz_creds
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/state $(FUZZ_SECONDS) -v
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/state-sip $(FUZZ_SECONDS) -v
@@ -295,6 +297,19 @@ bench: $(B)/sipc $(B)/jit_bench $(B)/route_bench
 # bench` does not run it.
 bench-register: $(B)/sipd $(B)/sipctl
 	@bash bench/register_bench.sh $(B)
+
+# `make bench-auth`: authenticated registrations (REGISTER, 401, REGISTER
+# with credentials, 200) next to unauthenticated ones, SQLite and MariaDB,
+# sipd against Kamailio (the same script; about 6 minutes).
+bench-auth: $(B)/sipd $(B)/sipctl
+	@REG_MODES="sqlite mariadb" REG_SCENARIOS="new auth" REG_CONTACTS=0 bash bench/register_bench.sh $(B)
+
+# `make bench-proxy`: stateful calls/s through a Record-Routing proxy and
+# stateless OPTIONS replies/s, one worker, server CPU per call and per
+# message, peak memory; sipd against Kamailio (bench/proxy_bench.sh; about
+# 6 minutes).
+bench-proxy: $(B)/sipd
+	@bash bench/proxy_bench.sh $(B)
 
 -include $(shell find $(FUZZ_B)/obj -name '*.d' 2>/dev/null)
 

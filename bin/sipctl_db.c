@@ -11,8 +11,9 @@
  * `ul rm` deletes (and may write the row again); in db_only, sipd reads
  * the table on every lookup, so both see the same bindings.
  *
- * The URL comes from the command line or SIPC_DB_URL.  Exit statuses: see
- * sipctl_db.h.
+ * The URL comes from the command line or SIPC_DB_URL (sipctl_common.c
+ * parses the arguments and checks the schema).  Exit statuses: see
+ * sipctl_common.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "sipctl_common.h"
 #include "sipctl_db.h"
 
 void sipctl_db_help(FILE *f)
@@ -53,64 +55,8 @@ typedef struct Args {
     const char *table;
     int all;
     int npos;
-    const char *pos[4];
+    char *pos[2];
 } Args;
-
-/* Options and up to maxpos positional arguments after argv[1] (the
- * subcommand); SIPCTL_USAGE with a message on anything else. */
-static int parse_args(int argc, char **argv, int allow_opts, int maxpos, Args *a)
-{
-    memset(a, 0, sizeof *a);
-    int opts = allow_opts;
-    for (int i = 2; i < argc; i++) {
-        const char *s = argv[i];
-        if (opts && !strcmp(s, "--")) {
-            opts = 0;
-        } else if (opts && (!strcmp(s, "--url") || !strcmp(s, "--table"))) {
-            if (i + 1 == argc) {
-                fprintf(stderr, "sipctl: %s needs a value\n", s);
-                return SIPCTL_USAGE;
-            }
-            *(s[2] == 'u' ? &a->url : &a->table) = argv[++i];
-        } else if (opts && !strncmp(s, "--url=", 6)) {
-            a->url = s + 6;
-        } else if (opts && !strncmp(s, "--table=", 8)) {
-            a->table = s + 8;
-        } else if (opts && !strcmp(s, "--all")) {
-            a->all = 1;
-        } else if (opts && s[0] == '-' && s[1]) {
-            fprintf(stderr, "sipctl: unknown option %s\n", s);
-            return SIPCTL_USAGE;
-        } else if (a->npos == maxpos) {
-            fprintf(stderr, "sipctl: too many arguments\n");
-            return SIPCTL_USAGE;
-        } else {
-            a->pos[a->npos++] = s;
-        }
-    }
-    return SIPCTL_OK;
-}
-
-/* The URL given, else SIPC_DB_URL; NULL with a message when neither. */
-static const char *url_of(const char *given)
-{
-    const char *env = getenv("SIPC_DB_URL");
-    if (given && *given)
-        return given;
-    if (env && *env)
-        return env;
-    fprintf(stderr, "sipctl: no database URL: give one, or set SIPC_DB_URL\n");
-    return NULL;
-}
-
-static Db *open_db(const char *url)
-{
-    char err[600];
-    Db *db = db_open(url, err, sizeof err);
-    if (!db)
-        fprintf(stderr, "sipctl: %s\n", err);
-    return db;
-}
 
 /* --- db -------------------------------------------------------------------- */
 
@@ -166,7 +112,7 @@ static int db_version(Db *db)
 
 int sipctl_db(int argc, char **argv)
 {
-    Args a;
+    Args a = {0};
     if (argc < 2) {
         fprintf(stderr, "sipctl: db needs init, migrate or version\n");
         return SIPCTL_USAGE;
@@ -179,13 +125,14 @@ int sipctl_db(int argc, char **argv)
         fprintf(stderr, "sipctl: unknown db command \"%s\"\n", sub);
         return SIPCTL_USAGE;
     }
-    int rc = parse_args(argc, argv, 0, 1, &a);
+    /* No options: the URL is the argument, and may start with '-'. */
+    int rc = sipctl_args(argc, argv, NULL, a.pos, 1, &a.npos);
     if (rc)
         return rc;
-    const char *url = url_of(a.npos ? a.pos[0] : NULL);
+    const char *url = sipctl_url(a.npos ? a.pos[0] : NULL);
     if (!url)
         return SIPCTL_USAGE;
-    Db *db = open_db(url);
+    Db *db = sipctl_open(url);
     if (!db)
         return SIPCTL_ERR;
     rc = fn(db);
@@ -194,22 +141,6 @@ int sipctl_db(int argc, char **argv)
 }
 
 /* --- ul ------------------------------------------------------------------------ */
-
-/* The schema this build reads, else a message; 0 or -1. */
-static int check_schema(Db *db)
-{
-    int v = db_schema_version(db), cur = db_schema_current();
-    if (v == cur)
-        return 0;
-    if (v < 0)
-        fprintf(stderr, "sipctl: %s: %s\n", db_url_safe(db), db_error(db));
-    else if (v == 0)
-        fprintf(stderr, "sipctl: %s has no sipc tables (sipctl db init creates them)\n", db_url_safe(db));
-    else
-        fprintf(stderr, "sipctl: %s has schema version %d, this build reads %d (%s)\n", db_url_safe(db), v, cur,
-                v < cur ? "sipctl db migrate upgrades it" : "use a newer sipctl");
-    return -1;
-}
 
 /* WHERE clause pieces shared by show and rm: aor, contact, tbl when given,
  * bound in that order from parameter `first`. */
@@ -345,7 +276,13 @@ static int ul_rm(Db *db, const Args *a)
 
 int sipctl_ul(int argc, char **argv)
 {
-    Args a;
+    Args a = {0};
+    const SipctlOpt opts[] = {
+        {"--url", &a.url, NULL, NULL},
+        {"--table", &a.table, NULL, NULL},
+        {"--all", NULL, &a.all, NULL},
+        {NULL, NULL, NULL, NULL},
+    };
     if (argc < 2) {
         fprintf(stderr, "sipctl: ul needs show or rm\n");
         return SIPCTL_USAGE;
@@ -355,7 +292,7 @@ int sipctl_ul(int argc, char **argv)
         fprintf(stderr, "sipctl: unknown ul command \"%s\"\n", argv[1]);
         return SIPCTL_USAGE;
     }
-    int rc = parse_args(argc, argv, 1, show ? 1 : 2, &a);
+    int rc = sipctl_args(argc, argv, opts, a.pos, show ? 1 : 2, &a.npos);
     if (rc)
         return rc;
     if (!show && a.npos == 0) {
@@ -366,13 +303,16 @@ int sipctl_ul(int argc, char **argv)
         fprintf(stderr, "sipctl: --all is for ul show\n");
         return SIPCTL_USAGE;
     }
-    const char *url = url_of(a.url);
+    const char *url = sipctl_url(a.url);
     if (!url)
         return SIPCTL_USAGE;
-    Db *db = open_db(url);
+    Db *db = sipctl_open(url);
     if (!db)
         return SIPCTL_ERR;
-    rc = check_schema(db) < 0 ? SIPCTL_ERR : show ? ul_show(db, &a) : ul_rm(db, &a);
+    /* ul wants this build's own schema version, not only one with the
+     * location table (version 1). */
+    int need = db_schema_current();
+    rc = sipctl_check_schema(db, need, "sipctl ul") < 0 ? SIPCTL_ERR : show ? ul_show(db, &a) : ul_rm(db, &a);
     db_close(db);
     return rc;
 }

@@ -5,8 +5,7 @@
 
 #include <stdio.h>
 
-/* The exit statuses of sipctl. */
-enum { SIPCTL_OK = 0, SIPCTL_ERR = 1, SIPCTL_USAGE = 2 };
+#include "sipctl_common.h" /* the exit statuses, SIPCTL_OK ... */
 
 /* argv[0] is "db" or "ul"; an exit status.  On SIPCTL_USAGE the reason is
  * printed and the caller prints the usage. */

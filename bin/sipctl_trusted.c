@@ -13,7 +13,7 @@
  * there without a restart.
  *
  * Like `sipctl ul`, this works on the database directly.  The URL comes
- * from --url or SIPC_DB_URL.  Exit statuses: sipctl_db.h (a malformed row
+ * from --url or SIPC_DB_URL.  Exit statuses: sipctl_common.h (a malformed row
  * is an error, 1; a missing or extra argument a usage error, 2).
  */
 #include <stdio.h>
@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "db.h"
-#include "sipctl_db.h"
+#include "sipctl_common.h"
 #include "sipctl_trusted.h"
 #include "trusted.h"
 
@@ -47,90 +47,10 @@ void sipctl_trusted_help(FILE *f)
 typedef struct Args {
     const char *url, *proto, *pattern, *tag;
     int npos;
-    const char *pos[1];
+    char *pos[1];
 } Args;
 
-/* Options (--url, and for add --proto, --pattern, --tag) and at most one
- * positional argument after argv[1]. */
-static int parse_args(int argc, char **argv, int add, Args *a)
-{
-    static const char *const names[] = {"--url", "--proto", "--pattern", "--tag"};
-    memset(a, 0, sizeof *a);
-    int opts = 1;
-    for (int i = 2; i < argc; i++) {
-        const char *s = argv[i];
-        const char **slot = NULL, *val = NULL;
-        if (opts && !strcmp(s, "--")) {
-            opts = 0;
-            continue;
-        }
-        for (size_t k = 0; opts && k < sizeof names / sizeof names[0]; k++) {
-            size_t n = strlen(names[k]);
-            if (strncmp(s, names[k], n) || (s[n] && s[n] != '='))
-                continue;
-            if (k > 0 && !add) {
-                fprintf(stderr, "sipctl: %s is for trusted add\n", names[k]);
-                return SIPCTL_USAGE;
-            }
-            slot = k == 0 ? &a->url : k == 1 ? &a->proto : k == 2 ? &a->pattern : &a->tag;
-            if (s[n] == '=') {
-                val = s + n + 1;
-            } else if (i + 1 == argc) {
-                fprintf(stderr, "sipctl: %s needs a value\n", s);
-                return SIPCTL_USAGE;
-            } else {
-                val = argv[++i];
-            }
-        }
-        if (slot) {
-            *slot = val;
-        } else if (opts && s[0] == '-' && s[1]) {
-            fprintf(stderr, "sipctl: unknown option %s\n", s);
-            return SIPCTL_USAGE;
-        } else if (a->npos == 1) {
-            fprintf(stderr, "sipctl: too many arguments\n");
-            return SIPCTL_USAGE;
-        } else {
-            a->pos[a->npos++] = s;
-        }
-    }
-    return SIPCTL_OK;
-}
-
 /* --- database ------------------------------------------------------------------- */
-
-/* The URL given, else SIPC_DB_URL; NULL with a message when neither. */
-static const char *url_of(const char *given)
-{
-    const char *env = getenv("SIPC_DB_URL");
-    if (given && *given)
-        return given;
-    if (env && *env)
-        return env;
-    fprintf(stderr, "sipctl: no database URL: give --url URL, or set SIPC_DB_URL\n");
-    return NULL;
-}
-
-/* A schema with the trusted table that this build knows; 0 or -1. */
-static int check_schema(Db *db)
-{
-    int v = db_schema_version(db), cur = db_schema_current();
-    if (v >= TRUSTED_SCHEMA && v <= cur)
-        return 0;
-    if (v < 0)
-        fprintf(stderr, "sipctl: %s: %s\n", db_url_safe(db), db_error(db));
-    else if (v == 0)
-        fprintf(stderr, "sipctl: %s has no sipc tables (sipctl db init creates them)\n", db_url_safe(db));
-    else if (v < TRUSTED_SCHEMA)
-        fprintf(
-            stderr,
-            "sipctl: %s has schema version %d, without the trusted table (sipctl db migrate upgrades it)\n",
-            db_url_safe(db), v);
-    else
-        fprintf(stderr, "sipctl: %s has schema version %d, this build reads %d (use a newer sipctl)\n",
-                db_url_safe(db), v, cur);
-    return -1;
-}
 
 static int db_fail(Db *db, DbStmt *st)
 {
@@ -239,7 +159,7 @@ static int trusted_list(Db *db)
 
 int sipctl_trusted(int argc, char **argv)
 {
-    Args a;
+    Args a = {0};
     if (argc < 2) {
         fprintf(stderr, "sipctl: trusted needs add, rm or list\n");
         return SIPCTL_USAGE;
@@ -250,7 +170,15 @@ int sipctl_trusted(int argc, char **argv)
         fprintf(stderr, "sipctl: unknown trusted command \"%s\"\n", sub);
         return SIPCTL_USAGE;
     }
-    int rc = parse_args(argc, argv, add, &a);
+    const char *for_add = add ? NULL : "trusted add"; /* refuses the others' --proto ... */
+    const SipctlOpt opts[] = {
+        {"--url", &a.url, NULL, NULL},
+        {"--proto", &a.proto, NULL, for_add},
+        {"--pattern", &a.pattern, NULL, for_add},
+        {"--tag", &a.tag, NULL, for_add},
+        {NULL, NULL, NULL, NULL},
+    };
+    int rc = sipctl_args(argc, argv, opts, a.pos, 1, &a.npos);
     if (rc)
         return rc;
     if (list && a.npos) {
@@ -261,19 +189,14 @@ int sipctl_trusted(int argc, char **argv)
         fprintf(stderr, "sipctl: trusted %s needs %s\n", sub, add ? "SRC" : "ID or SRC");
         return SIPCTL_USAGE;
     }
-    const char *url = url_of(a.url);
+    const char *url = sipctl_url(a.url);
     if (!url)
         return SIPCTL_USAGE;
-    char err[600];
-    Db *db = db_open(url, err, sizeof err);
-    if (!db) {
-        fprintf(stderr, "sipctl: %s\n", err);
+    Db *db = sipctl_open(url);
+    if (!db)
         return SIPCTL_ERR;
-    }
-    rc = check_schema(db) < 0 ? SIPCTL_ERR
-         : add                ? trusted_add_row(db, &a)
-         : rm                 ? trusted_rm_row(db, &a)
-                              : trusted_list(db);
+    int ok = sipctl_check_schema(db, TRUSTED_SCHEMA, "the trusted table") == 0;
+    rc = !ok ? SIPCTL_ERR : add ? trusted_add_row(db, &a) : rm ? trusted_rm_row(db, &a) : trusted_list(db);
     db_close(db);
     return rc;
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 /* argv[0] is "trusted"; an exit status (SIPCTL_OK, SIPCTL_ERR,
- * SIPCTL_USAGE of sipctl_db.h).  On SIPCTL_USAGE the reason is printed and
+ * SIPCTL_USAGE of sipctl_common.h).  On SIPCTL_USAGE the reason is printed and
  * the caller prints the usage. */
 int sipctl_trusted(int argc, char **argv);
 

@@ -12,9 +12,10 @@
  * way to keep them out of `ps` and shell history altogether).
  *
  * Like `sipctl ul`, this works on the database directly, not through a
- * running sipd (there is no management interface yet).  The URL comes from --url or SIPC_DB_URL.  Exit statuses: sipctl_db.h
- * (a malformed USER, DOMAIN or password is an error, 1, as a malformed
- * URL is; a missing or extra argument is a usage error, 2).
+ * running sipd (there is no management interface yet).  The URL comes
+ * from --url or SIPC_DB_URL.  Exit statuses: sipctl_common.h (a malformed
+ * USER, DOMAIN or password is an error, 1, as a malformed URL is; a
+ * missing or extra argument is a usage error, 2).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@
 
 #include "db.h"
 #include "digest.h"
-#include "sipctl_db.h"
+#include "sipctl_common.h"
 #include "sipctl_user.h"
 #include "subscriber.h"
 
@@ -54,37 +55,6 @@ typedef struct Args {
     int npos;
     char *pos[2]; /* not const: a password given here is wiped after use */
 } Args;
-
-/* --url and up to maxpos positional arguments after argv[1] (the
- * subcommand); `--` ends the options, so a password may start with '-'. */
-static int parse_args(int argc, char **argv, int maxpos, Args *a)
-{
-    memset(a, 0, sizeof *a);
-    int opts = 1;
-    for (int i = 2; i < argc; i++) {
-        char *s = argv[i];
-        if (opts && !strcmp(s, "--")) {
-            opts = 0;
-        } else if (opts && !strcmp(s, "--url")) {
-            if (i + 1 == argc) {
-                fprintf(stderr, "sipctl: --url needs a value\n");
-                return SIPCTL_USAGE;
-            }
-            a->url = argv[++i];
-        } else if (opts && !strncmp(s, "--url=", 6)) {
-            a->url = s + 6;
-        } else if (opts && s[0] == '-' && s[1]) {
-            fprintf(stderr, "sipctl: unknown option %s\n", s);
-            return SIPCTL_USAGE;
-        } else if (a->npos == maxpos) {
-            fprintf(stderr, "sipctl: too many arguments\n");
-            return SIPCTL_USAGE;
-        } else {
-            a->pos[a->npos++] = s;
-        }
-    }
-    return SIPCTL_OK;
-}
 
 /* 1 if s is 1..max visible ASCII bytes, none in `banned`; else 0 with a
  * message naming `what`. */
@@ -134,37 +104,6 @@ static int split_user(const char *arg, char user[USER_MAX + 1], char domain[DOMA
 }
 
 /* --- database ---------------------------------------------------------------- */
-
-/* The URL given, else SIPC_DB_URL; NULL with a message when neither. */
-static const char *url_of(const char *given)
-{
-    const char *env = getenv("SIPC_DB_URL");
-    if (given && *given)
-        return given;
-    if (env && *env)
-        return env;
-    fprintf(stderr, "sipctl: no database URL: give --url URL, or set SIPC_DB_URL\n");
-    return NULL;
-}
-
-/* A schema with the subscriber table that this build knows; 0 or -1. */
-static int check_schema(Db *db)
-{
-    int v = db_schema_version(db), cur = db_schema_current();
-    if (v >= SUBS_SCHEMA && v <= cur)
-        return 0;
-    if (v < 0)
-        fprintf(stderr, "sipctl: %s: %s\n", db_url_safe(db), db_error(db));
-    else if (v == 0)
-        fprintf(stderr, "sipctl: %s has no sipc tables (sipctl db init creates them)\n", db_url_safe(db));
-    else if (v < SUBS_SCHEMA)
-        fprintf(stderr, "sipctl: %s has schema version %d, without the subscriber table (sipctl db migrate upgrades it)\n",
-                db_url_safe(db), v);
-    else
-        fprintf(stderr, "sipctl: %s has schema version %d, this build reads %d (use a newer sipctl)\n",
-                db_url_safe(db), v, cur);
-    return -1;
-}
 
 static int db_fail(Db *db)
 {
@@ -299,7 +238,8 @@ int sipctl_user(int argc, char **argv)
     static const char *const names[] = {"add", "passwd", "rm", "list"};
     char user[USER_MAX + 1], domain[DOMAIN_MAX + 1];
     int cmd = -1;
-    Args a;
+    Args a = {0};
+    const SipctlOpt opts[] = {{"--url", &a.url, NULL, NULL}, {NULL, NULL, NULL, NULL}};
 
     if (argc < 2) {
         fprintf(stderr, "sipctl: user needs add, passwd, rm or list\n");
@@ -312,7 +252,8 @@ int sipctl_user(int argc, char **argv)
         fprintf(stderr, "sipctl: unknown user command \"%s\"\n", argv[1]);
         return SIPCTL_USAGE;
     }
-    int rc = parse_args(argc, argv, cmd == ADD || cmd == PASSWD ? 2 : 1, &a);
+    /* `--` ends the options, so a password may start with '-'. */
+    int rc = sipctl_args(argc, argv, opts, a.pos, cmd == ADD || cmd == PASSWD ? 2 : 1, &a.npos);
     if (rc)
         return rc;
     if (cmd != LIST && a.npos == 0) {
@@ -322,18 +263,15 @@ int sipctl_user(int argc, char **argv)
     if (cmd != LIST ? split_user(a.pos[0], user, domain) < 0
                     : a.npos && !valid_name("DOMAIN", a.pos[0], DOMAIN_MAX, "@"))
         return SIPCTL_ERR;
-    const char *url = url_of(a.url);
+    const char *url = sipctl_url(a.url);
     if (!url)
         return SIPCTL_USAGE;
 
-    char err[600];
-    Db *db = db_open(url, err, sizeof err);
-    if (!db) {
-        fprintf(stderr, "sipctl: %s\n", err);
+    Db *db = sipctl_open(url);
+    if (!db)
         return SIPCTL_ERR;
-    }
     Subs *subs = NULL;
-    if (check_schema(db) < 0) {
+    if (sipctl_check_schema(db, SUBS_SCHEMA, "the subscriber table") < 0) {
         rc = SIPCTL_ERR;
     } else if (!(subs = subs_open(db))) {
         fprintf(stderr, "sipctl: out of memory\n");

@@ -441,7 +441,7 @@ dave@example.com${TAB}MD5 SHA-256" || { unset SIPC_DB_URL; return 1; }
     v=$(db_query "$1" "$url" "SELECT version FROM sipc_version") || return 1
     db_query "$1" "$url" "UPDATE sipc_version SET version = 1" &&
         ctl 1 user list --url "$url" &&
-        has "has schema version 1, without the subscriber table (sipctl db migrate upgrades it)" &&
+        has "has schema version 1, the subscriber table needs version 2 (sipctl db migrate upgrades it)" &&
         db_query "$1" "$url" "UPDATE sipc_version SET version = 99" &&
         ctl 1 user add --url "$url" x@example.com pw &&
         has "has schema version 99, this build reads $v (use a newer sipctl)" &&
@@ -463,7 +463,7 @@ check_sipctl_user_usage() {
         ctl 2 user list a b && has "too many arguments" &&
         ctl 2 user list --bogus && has "unknown option --bogus" &&
         ctl 2 user list --url && has "--url needs a value" &&
-        ctl 2 user add a@b pw && has "no database URL: give --url URL, or set SIPC_DB_URL" &&
+        ctl 2 user add a@b pw && has "no database URL: give one, or set SIPC_DB_URL" &&
         ctl 1 user list --url sqlite://x.db && has "a host part is not allowed"
 }
 

@@ -123,6 +123,23 @@ static void clear_via_comments(nta_agent_t *agent)
         v->v_comment = NULL;
 }
 
+/* A TLS connection sipd opens whose handshake fails (say, the server's
+ * certificate did not verify: tls.verify_server) is closed by sofia
+ * without a word to the request queued on it, which would wait for its
+ * timer (tm.fr_timer, or nta's 32 s).  With TPTAG_SDWN_ERROR a TLS
+ * connection closed with requests pending (sent, no final reply yet)
+ * reports them as failed: nta tries the target's next address or ends
+ * the branch with 503 at once, as for a refused connection.  TCP keeps
+ * sofia's default.  The primary's parameters are its connections' (set
+ * after the agent exists: on nta_agent_create the tag would become the
+ * default of every transport added later). */
+static void tls_fail_fast(nta_agent_t *agent)
+{
+    for (tport_t *tp = tport_primaries(nta_agent_tports(agent)); tp; tp = tport_next(tp))
+        if (su_casematch(tport_name(tp)->tpn_proto, "tls"))
+            tport_set_params(tp, TPTAG_SDWN_ERROR(1), TAG_END());
+}
+
 nta_agent_t *rt_listen_open(su_root_t *root, const char *const *specs, int n, const RtPolicy *policy,
                             nta_message_f *callback, nta_agent_magic_t *magic, tagi_t const *tags,
                             char *err, size_t errlen)
@@ -130,7 +147,7 @@ nta_agent_t *rt_listen_open(su_root_t *root, const char *const *specs, int n, co
     RtListenAddr a;
     char url[128];
     char *tlsdir = NULL;
-    int verify = 0;
+    unsigned verify = 0;
     nta_agent_t *agent = NULL;
 
     if (n < 1) {
@@ -156,15 +173,13 @@ nta_agent_t *rt_listen_open(su_root_t *root, const char *const *specs, int n, co
         if (i == 0) {
             agent = nta_agent_create(root, URL_STRING_MAKE(url), callback, magic, TPTAG_IDENT(ident),
                                      TAG_IF(tls, TPTAG_CERTIFICATE(tlsdir)),
-                                     TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(verify ? TPTLS_VERIFY_ALL
-                                                                                : TPTLS_VERIFY_NONE)),
+                                     TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(verify)),
                                      TAG_NEXT(tags));
             ok = agent != NULL;
         } else {
             ok = nta_agent_add_tport(agent, URL_STRING_MAKE(url), TPTAG_IDENT(ident),
                                      TAG_IF(tls, TPTAG_CERTIFICATE(tlsdir)),
-                                     TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(verify ? TPTLS_VERIFY_ALL
-                                                                                : TPTLS_VERIFY_NONE)),
+                                     TAG_IF(tls, TPTAG_TLS_VERIFY_POLICY(verify)),
                                      TAG_END()) == 0;
         }
         if (!ok) {
@@ -176,8 +191,10 @@ nta_agent_t *rt_listen_open(su_root_t *root, const char *const *specs, int n, co
         }
     }
     rt_tls_remove(tlsdir);
-    if (agent)
+    if (agent) {
         clear_via_comments(agent);
+        tls_fail_fast(agent);
+    }
     return agent;
 }
 

@@ -71,10 +71,11 @@ const char *rt_server_sofia_reason(void);
  * Make a private directory (mode 0700) holding agent.pem (tls.private_key
  * then tls.certificate) and cafile.pem (tls.ca_list), for
  * TPTAG_CERTIFICATE.  *dir is malloc'd; pass it to rt_tls_remove().
- * *verify is tls.verify_peer.  0, or -1 with the reason in `err` (a
- * setting missing, a file unreadable).
+ * *verify is the TPTAG_TLS_VERIFY_POLICY of tls.verify_peer,
+ * tls.verify_client and tls.verify_server (TPTLS_VERIFY_IN, _OUT).  0, or
+ * -1 with the reason in `err` (a setting missing, a file unreadable).
  */
-int rt_tls_prepare(const RtPolicy *policy, char **dir, int *verify, char *err, size_t errlen);
+int rt_tls_prepare(const RtPolicy *policy, char **dir, unsigned *verify, char *err, size_t errlen);
 /* Remove the directory and its files, free `dir`.  NULL is fine. */
 void rt_tls_remove(char *dir);
 

@@ -5,11 +5,24 @@
  * sofia (TPTAG_CERTIFICATE) wants a directory with agent.pem, the private
  * key and the certificate concatenated, and cafile.pem, the CA
  * certificates.  The policy names the files separately (tls.private_key,
- * tls.certificate, tls.ca_list; tls.verify_peer), so they are copied into
- * a fresh private directory (mkdtemp, mode 0700; files 0600) under
- * $TMPDIR or /tmp.  A tls listen address without a certificate or key, an
- * unreadable file, or tls.verify_peer without tls.ca_list stops sipd from
- * starting, with the setting and file named.
+ * tls.certificate, tls.ca_list), so they are copied into a fresh private
+ * directory (mkdtemp, mode 0700; files 0600) under $TMPDIR or /tmp.  A tls
+ * listen address without a certificate or key, an unreadable file, or a
+ * verification asked for without tls.ca_list stops sipd from starting,
+ * with the setting and file named.
+ *
+ * Verification (SPEC.md section 2.4) is sofia's TPTAG_TLS_VERIFY_POLICY,
+ * one bit per direction, for every TLS connection of the transport:
+ * TPTLS_VERIFY_IN (tls.verify_client) makes OpenSSL ask a connecting
+ * client for its certificate and refuse the handshake without one that
+ * tls.ca_list vouches for; TPTLS_VERIFY_OUT (tls.verify_server) refuses a
+ * server whose certificate does not verify, on a connection sipd opens
+ * (sofia closes it after the handshake; rt_listen.c makes that fail the
+ * request at once).  Both default to tls.verify_peer.  Sofia's other
+ * checks keep their defaults: chain depth 2, dates checked.  Names are not
+ * matched: TPTLS_VERIFY_SUBJECTS_OUT compares the target's host with the
+ * certificate's common name and DNS names only (not its IP addresses, as
+ * OpenSSL 3 names them), which would refuse good certificates.
  *
  * Ownership: the directory and the malloc'd path belong to the caller
  * until rt_tls_remove(), which rt_listen.c calls once the transports are
@@ -21,6 +34,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sofia-sip/tport_tag.h>
 
 #include "rt_internal.h"
 #include "rt_listen.h"
@@ -90,14 +105,22 @@ static int write_pem(const char *dir, const char *name, const char *const *names
     return 0;
 }
 
-int rt_tls_prepare(const RtPolicy *policy, char **dir, int *verify, char *err, size_t errlen)
+/* A bool setting, `dflt` when it is not given. */
+static int flag(const RtPolicy *p, const char *name, int dflt)
+{
+    const char *v = setting(p, name);
+    return v ? !strcmp(v, "true") : dflt;
+}
+
+int rt_tls_prepare(const RtPolicy *policy, char **dir, unsigned *verify, char *err, size_t errlen)
 {
     const char *cert = setting(policy, "tls.certificate");
     const char *key = setting(policy, "tls.private_key");
     const char *ca = setting(policy, "tls.ca_list");
-    const char *vp = setting(policy, "tls.verify_peer");
+    int peer = flag(policy, "tls.verify_peer", 0);
+    int in = flag(policy, "tls.verify_client", peer), out = flag(policy, "tls.verify_server", peer);
     *dir = NULL;
-    *verify = vp && !strcmp(vp, "true");
+    *verify = (in ? TPTLS_VERIFY_IN : 0) | (out ? TPTLS_VERIFY_OUT : 0);
     if (!cert || !*cert || !key || !*key) {
         snprintf(err, errlen, "a tls listen address needs the settings tls.certificate and tls.private_key%s",
                  !cert || !*cert ? (!key || !*key ? " (both missing)" : " (tls.certificate missing)")
@@ -105,7 +128,8 @@ int rt_tls_prepare(const RtPolicy *policy, char **dir, int *verify, char *err, s
         return -1;
     }
     if (*verify && (!ca || !*ca)) {
-        snprintf(err, errlen, "tls.verify_peer = true needs tls.ca_list, the CA certificates to verify with");
+        snprintf(err, errlen, "%s = true needs tls.ca_list, the CA certificates to verify with",
+                 peer ? "tls.verify_peer" : in ? "tls.verify_client" : "tls.verify_server");
         return -1;
     }
     const char *tmp = getenv("TMPDIR");

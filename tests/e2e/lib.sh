@@ -162,20 +162,27 @@ sipd_listen() {
 
 # free_udp_port: a UDP port in 20000-59999 that nothing has bound now
 # (by /proc/net/udp{,6}, ports in hex).  Racy by nature, good enough for tests.
+# free_tcp_port: the same for TCP (/proc/net/tcp{,6}).
 free_udp_port() {
+    free_port udp
+}
+free_tcp_port() {
+    free_port tcp
+}
+free_port() {
     tries=50
     while [ "$tries" -gt 0 ]; do
         r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
         port=$((20000 + r % 40000))
         hex=$(printf '%04X' "$port")
-        if ! cat /proc/net/udp /proc/net/udp6 2>/dev/null |
+        if ! cat "/proc/net/$1" "/proc/net/${1}6" 2>/dev/null |
             awk '{ print $2 }' | grep -qi ":$hex\$"; then
             echo "$port"
             return 0
         fi
         tries=$((tries - 1))
     done
-    fail "found no free UDP port"
+    fail "found no free $1 port"
 }
 
 # --- sipd -------------------------------------------------------------------
@@ -374,4 +381,126 @@ log_has() {
         show_log "$1"
         fail "no line with \"$2\" in $1"
     }
+}
+
+# --- TLS (openssl) ----------------------------------------------------------
+# Debian's sipp has no TLS: the tests speak it with openssl s_client and
+# s_server, on certificates made here (EC P-256, valid for one day).
+
+# tls_ca NAME: a certificate authority: $TMP/NAME.key, $TMP/NAME.pem
+# (CN=NAME).
+tls_ca() {
+    need_prog openssl openssl
+    bounded 30 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+        -subj "/CN=$1" -addext basicConstraints=critical,CA:TRUE \
+        -addext keyUsage=critical,keyCertSign,cRLSign \
+        -keyout "$TMP/$1.key" -out "$TMP/$1.pem" >"$TMP/$1.openssl.log" 2>&1 || {
+        show_log "$TMP/$1.openssl.log"
+        fail "openssl could not make the CA $1"
+    }
+}
+
+# tls_cert NAME CN [CA]: a key and certificate for CN, with subjectAltName
+# IP:127.0.0.1: $TMP/NAME.key, $TMP/NAME.pem, signed by the CA of
+# `tls_ca CA`, or self-signed without CA.
+tls_cert() {
+    need_prog openssl openssl
+    log=$TMP/$1.openssl.log
+    if [ $# -ge 3 ]; then
+        printf 'subjectAltName=IP:127.0.0.1\n' >"$TMP/$1.ext"
+        bounded 30 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+            -subj "/CN=$2" -keyout "$TMP/$1.key" -out "$TMP/$1.csr" >"$log" 2>&1 &&
+            bounded 30 openssl x509 -req -in "$TMP/$1.csr" -days 1 -CA "$TMP/$3.pem" \
+                -CAkey "$TMP/$3.key" -CAcreateserial -CAserial "$TMP/$3.srl" \
+                -extfile "$TMP/$1.ext" -out "$TMP/$1.pem" >>"$log" 2>&1
+    else
+        bounded 30 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+            -subj "/CN=$2" -addext subjectAltName=IP:127.0.0.1 \
+            -keyout "$TMP/$1.key" -out "$TMP/$1.pem" >"$log" 2>&1
+    fi || {
+        show_log "$log"
+        fail "openssl could not make the certificate $1"
+    }
+}
+
+# tls_request NAME PORT FILE [S_CLIENT-ARGS...]: send FILE's bytes through
+# `openssl s_client` to 127.0.0.1:PORT; its output goes to
+# $TMP/NAME.s_client.out (what came back) and .err (the handshake).  The
+# input ends, and so does s_client (-no_ign_eof: -quiet alone would keep
+# it waiting), once a reply arrived, the handshake failed, or after 10 s.
+# Returns s_client's exit status.
+tls_request() {
+    name=$1 port=$2 file=$3
+    shift 3
+    need_prog openssl openssl
+    out=$TMP/$name.s_client
+    : >"$out.out"
+    : >"$out.err"
+    # shellcheck disable=SC2094 # the input side polls what s_client writes
+    {
+        cat "$file"
+        n=100
+        while [ "$n" -gt 0 ] && ! grep -q '^SIP/2.0 ' "$out.out" && ! grep -q ':error:' "$out.err"; do
+            n=$((n - 1))
+            sleep 0.1
+        done
+    } | timeout -k 5 20 openssl s_client -connect "127.0.0.1:$port" -quiet -no_ign_eof "$@" \
+        >"$out.out" 2>"$out.err"
+}
+
+# tls_server_start NAME CERT [S_SERVER-ARGS...]: start `openssl s_server`
+# with the certificate and key of `tls_cert CERT` on a free TCP port of
+# 127.0.0.1, for one connection, in the background (bounded in time), and
+# wait until it listens.  What it receives goes to $TMP/NAME.s_server.out
+# (-quiet: the bytes only), the handshake to .err; what the test writes to
+# file descriptor 3 (a FIFO, kept open here) is sent to the client.  Sets
+# TLS_SRV_PID, TLS_SRV_PORT and TLS_SRV_OUT.
+tls_server_start() {
+    name=$1 cert=$2
+    shift 2
+    need_prog openssl openssl
+    TLS_SRV_OUT=$TMP/$name.s_server
+    TLS_SRV_PORT=$(free_tcp_port)
+    rm -f "$TLS_SRV_OUT.in"
+    mkfifo "$TLS_SRV_OUT.in" || fail "cannot make the FIFO $TLS_SRV_OUT.in"
+    exec 3<>"$TLS_SRV_OUT.in"
+    timeout -k 5 60 openssl s_server -accept "127.0.0.1:$TLS_SRV_PORT" -naccept 1 -quiet \
+        -cert "$TMP/$cert.pem" -key "$TMP/$cert.key" "$@" \
+        <"$TLS_SRV_OUT.in" >"$TLS_SRV_OUT.out" 2>"$TLS_SRV_OUT.err" &
+    TLS_SRV_PID=$!
+    started "$TLS_SRV_PID"
+    hex=$(printf ':%04X 00000000:0000 0A' "$TLS_SRV_PORT") # 0A: LISTEN
+    n=100
+    until grep -qi "$hex" /proc/net/tcp 2>/dev/null; do
+        if ! alive "$TLS_SRV_PID" || [ "$n" -le 0 ]; then
+            show_log "$TLS_SRV_OUT.err"
+            fail "openssl s_server $name did not start listening on 127.0.0.1:$TLS_SRV_PORT"
+        fi
+        n=$((n - 1))
+        sleep 0.1
+    done
+    note "openssl s_server $name pid $TLS_SRV_PID on 127.0.0.1 port $TLS_SRV_PORT"
+}
+
+# tls_server_stop: stop the s_server of tls_server_start (by its PID) and
+# close its FIFO.
+tls_server_stop() {
+    exec 3>&-
+    if alive "$TLS_SRV_PID"; then
+        kill -TERM "$TLS_SRV_PID" 2>/dev/null
+        wait_exit "$TLS_SRV_PID" 5 || kill -KILL "$TLS_SRV_PID" 2>/dev/null
+    fi
+    wait "$TLS_SRV_PID" 2>/dev/null
+    reaped "$TLS_SRV_PID"
+}
+
+# wait_for FILE PATTERN SECONDS: wait until FILE has a line matching the
+# basic regular expression PATTERN; false on time-out.
+wait_for() {
+    n=$(($3 * 10))
+    until grep -q -- "$2" "$1" 2>/dev/null; do
+        [ "$n" -gt 0 ] || return 1
+        n=$((n - 1))
+        sleep 0.1
+    done
 }

@@ -39,6 +39,10 @@ typedef struct Auth Auth;
 Auth *auth_create(const char *secret, const char *node, int nonce_expire, int deterministic, Db *db);
 void auth_destroy(Auth *a);
 
+/* auth_secret.c: the nonce key kept in db (made there when absent), as a
+ * malloc'd string; NULL with err. */
+char *auth_secret_from_db(Db *db, char *err, size_t errlen);
+
 /* A fresh nonce for realm into out (AUTH_NONCE_LEN + 1 bytes). */
 void auth_nonce_make(Auth *a, const char *realm, int64_t now, char out[AUTH_NONCE_LEN + 1]);
 

@@ -148,6 +148,24 @@ static const char *const trusted_mysql[] = {
     NULL,
 };
 
+/* Version 4: the nonce key of the nodes sharing this database (runtime/
+ * auth_secret.c), made by the first node that needs it, when the policies
+ * set no auth.secret. */
+static const char *const secret_sqlite[] = {
+    "CREATE TABLE IF NOT EXISTS sipc_secret ("
+    " id            INTEGER PRIMARY KEY,"
+    " secret        TEXT NOT NULL " SQ_MAX("secret", 128) ")",
+    NULL,
+};
+
+static const char *const secret_mysql[] = {
+    "CREATE TABLE IF NOT EXISTS sipc_secret ("
+    " id            INT NOT NULL PRIMARY KEY,"
+    " secret        VARBINARY(128) NOT NULL"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+    NULL,
+};
+
 static const SchemaStep steps[] = {
     {1, "user location", {location_sqlite, location_mysql},
      "SELECT id, tbl, aor, contact, received, path, sock, expires, q, callid, cseq, instance, reg_id,"
@@ -156,6 +174,8 @@ static const SchemaStep steps[] = {
      "SELECT id, username, domain, ha1, ha1_sha256 FROM subscriber WHERE 1 = 0"},
     {3, "trusted peers", {trusted_sqlite, trusted_mysql},
      "SELECT id, src, proto, from_pattern, tag FROM trusted WHERE 1 = 0"},
+    {4, "the shared nonce key", {secret_sqlite, secret_mysql},
+     "SELECT id, secret FROM sipc_secret WHERE 1 = 0"},
 };
 /* clang-format on */
 

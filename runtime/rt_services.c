@@ -96,10 +96,11 @@ static Db *open_db(const char *url, char *err, size_t errlen)
     return NULL;
 }
 
-/* Nonces: signed with auth.secret (shared by the nodes of one service),
- * naming auth.node (default: the host name).  Offline, a fixed secret and
+/* Nonces: signed with auth.secret, else with the key kept in the database
+ * (auth_secret.c: shared by the nodes on it, kept across restarts); they
+ * name auth.node (default: the host name).  Offline, a fixed secret and
  * counted salts make every nonce in a transcript the same each run. */
-static Auth *start_auth(const RtPolicy *p, const RtServiceOpts *o, Db *db)
+static Auth *start_auth(const RtPolicy *p, const RtServiceOpts *o, Db *db, char *err, size_t errlen)
 {
     int expire = (int)rt_policy_setting_int(p, "auth.nonce_expire", AUTH_NONCE_EXPIRE_DEFAULT);
     if (o->offline)
@@ -110,10 +111,14 @@ static Auth *start_auth(const RtPolicy *p, const RtServiceOpts *o, Db *db)
         snprintf(host, sizeof host, "sipd");
     host[sizeof host - 1] = '\0';
     const char *node = rt_policy_setting_str(p, "auth.node", host);
-    if (!secret)
-        rt_log(RT_LOG_WARN, "auth.secret is not set: nonces are signed with a random key, so they die with "
-                            "this process and no other node accepts them");
-    return auth_create(secret, node, expire, 0, db);
+    char *kept = NULL;
+    if (!secret && !(secret = kept = auth_secret_from_db(db, err, errlen)))
+        return NULL;
+    Auth *a = auth_create(secret, node, expire, 0, db);
+    free(kept);
+    if (!a)
+        snprintf(err, errlen, "out of memory");
+    return a;
 }
 
 static void on_expire(su_root_magic_t *rm, su_timer_t *t, su_timer_arg_t *arg)
@@ -183,10 +188,12 @@ RtServices *rt_services_start(const RtPolicy *p, su_root_t *root, const RtServic
         if (!(s->db = open_db(url, err, errlen)))
             goto fail;
     }
-    if ((svc & SIPC_SVC_AUTH) && (!(s->subs = subs_open(s->db)) || !(s->auth = start_auth(p, o, s->db)))) {
+    if ((svc & SIPC_SVC_AUTH) && !(s->subs = subs_open(s->db))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
+    if ((svc & SIPC_SVC_AUTH) && !(s->auth = start_auth(p, o, s->db, err, errlen)))
+        goto fail;
     if (svc & SIPC_SVC_USRLOC) {
         if (!(s->ul = ul_create((UlMode)mode, mode == UL_MEMORY ? NULL : s->db, err, errlen)))
             goto fail;

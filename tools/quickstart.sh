@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 
 sh tools/deps.sh
 make
-echo "sipd: serving examples/registrar-proxy.sipc on 127.0.0.1:5060 (udp, tcp);" \
-    "register phones as alice@127.0.0.1 and bob@127.0.0.1 and call; Ctrl-C stops sipd"
+echo "sipd: serving examples/registrar-proxy.sipc on 127.0.0.1:5060 (udp, tcp)." \
+    "Add users from another shell, e.g.:" \
+    "build/sipctl user add --url sqlite:build/data/sipc.db alice@127.0.0.1 PASSWORD;" \
+    "then register phones as alice@127.0.0.1 and call.  Ctrl-C stops sipd."
 exec build/sipd -d --data-dir build/data examples/registrar-proxy.sipc

@@ -183,13 +183,13 @@ check_sipctl() {
     if [ "$1" = mysql ]; then
         safe=$(printf '%s' "$url" | sed 's/:[^:@]*@/:***@/')
     fi
-    ctl 0 db version "$url" && is "schema version 0 (this build: 3); no sipc tables: sipctl db init" &&
+    ctl 0 db version "$url" && is "schema version 0 (this build: 4); no sipc tables: sipctl db init" &&
         ctl 1 ul show --url "$url" && has "has no sipc tables (sipctl db init creates them)" &&
-        ctl 0 db init "$url" && is "created schema version 3 in $safe" &&
+        ctl 0 db init "$url" && is "created schema version 4 in $safe" &&
         ctl 1 db init "$url" &&
-        is "sipctl: $safe already has a sipc schema (version 3); use \`sipctl db migrate\`" &&
-        ctl 0 db migrate "$url" && is "already at version 3" &&
-        ctl 0 db version "$url" && is "schema version 3 (this build: 3)" || return 1
+        is "sipctl: $safe already has a sipc schema (version 4); use \`sipctl db migrate\`" &&
+        ctl 0 db migrate "$url" && is "already at version 4" &&
+        ctl 0 db version "$url" && is "schema version 4 (this build: 4)" || return 1
     if grep -qF "$MARIADB_PASS_URL" "$tmp/out"; then
         echo "the password is in sipctl's output"
         return 1
@@ -198,17 +198,17 @@ check_sipctl() {
     # The URL from the environment.
     SIPC_DB_URL=$url
     export SIPC_DB_URL
-    ctl 0 db version && has "schema version 3" || return 1
+    ctl 0 db version && has "schema version 4" || return 1
     unset SIPC_DB_URL
 
     # migrate creates the schema too.
     url2=$(db_fresh_url "$1") || return 1
-    ctl 0 db migrate "$url2" && is "schema version 0 -> 3" || return 1
+    ctl 0 db migrate "$url2" && is "schema version 0 -> 4" || return 1
     if [ "$1" = mysql ]; then
         url=$url2 # mariadb_empty_db dropped the first one's tables
         mariadb_sql "UPDATE $MARIADB_DB.sipc_version SET version = 99" &&
-            ctl 1 db migrate "$url" && has "newer than this build knows (3)" &&
-            ctl 1 ul show --url "$url" && has "has schema version 99, this build reads 3 (use a newer sipctl)" &&
+            ctl 1 db migrate "$url" && has "newer than this build knows (4)" &&
+            ctl 1 ul show --url "$url" && has "has schema version 99, this build reads 4 (use a newer sipctl)" &&
             mariadb_sql "UPDATE $MARIADB_DB.sipc_version SET version = 1" || return 1
     fi
 

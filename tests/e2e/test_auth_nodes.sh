@@ -11,6 +11,9 @@
 #      200 OK (B never saw the nonce: nonces are stateless).
 #   3. The same nonce with the next nonce count to C: 401 (not its nonce).
 #   4. The same nonce count again to B: 401 (a replay at B).
+#   5. Two more nodes, D and E, whose policies set no auth.secret: the key
+#      is the one kept in the database they share (table sipc_secret), so
+#      a nonce of D is accepted by E too.
 #
 #   sh tests/e2e/test_auth_nodes.sh BUILD_DIR
 
@@ -31,17 +34,24 @@ PW=node-secret-pw
     fail "cannot provision alice@sipc.test"
 }
 
-# node NAME SECRET: a copy of the auth policy with 60 s nonces.
+# node NAME SECRET: a copy of the auth policy with 60 s nonces; SECRET -
+# for none (the database's).
 node() {
+    if [ "$2" = - ]; then
+        secret='/^auth\.secret = /d'
+    else
+        secret="s/^auth\.secret = .*/auth.secret = \"$2\";/"
+    fi
     {
         echo "auth.node = \"$1\";"
-        sed -e "s/^auth\.secret = .*/auth.secret = \"$2\";/" -e 's/^auth\.nonce_expire = .*/auth.nonce_expire = 60;/' \
-            tests/e2e/policies/auth.sipc
+        sed -e "$secret" -e 's/^auth\.nonce_expire = .*/auth.nonce_expire = 60;/' tests/e2e/policies/auth.sipc
     } >"$TMP/$1.sipc"
 }
 node node-a shared-secret
 node node-b shared-secret
 node node-c another-secret
+node node-d -
+node node-e -
 
 sipd_start a "$TMP/node-a.sipc" --db "$DB"
 A_PID=$SIPD_PID A_PORT=$SIPD_PORT A_LOG=$SIPD_LOG
@@ -50,7 +60,6 @@ B_PID=$SIPD_PID B_PORT=$SIPD_PORT B_LOG=$SIPD_LOG
 sipd_start c "$TMP/node-c.sipc" --db "$DB"
 C_PID=$SIPD_PID C_PORT=$SIPD_PORT C_LOG=$SIPD_LOG
 
-# --- 1. the challenge of node A ----------------------------------------------------
 cat >"$TMP/challenge.xml" <<'XML'
 <?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="one challenge">
@@ -70,11 +79,18 @@ cat >"$TMP/challenge.xml" <<'XML'
   <recv response="401"/>
 </scenario>
 XML
-SIPD_PORT=$A_PORT
-sipp_run challenge "$TMP/challenge.xml" 1 -trace_msg -message_file "$TMP/challenge.msgs"
-nonce=$(tr -d '\r' <"$TMP/challenge.msgs" | sed -n 's/^WWW-Authenticate: Digest .*nonce="\([0-9a-f]*\)".*/\1/p' | head -n 1)
-[ "${#nonce}" -eq 72 ] || fail "no 72-digit nonce in node A's 401: \"$nonce\""
-note "node A's nonce: $nonce"
+# challenge NAME PORT: sets $nonce to the one in the 401 of the node at PORT.
+challenge() {
+    SIPD_PORT=$2
+    rm -f "$TMP/challenge-$1.msgs"
+    sipp_run "challenge-$1" "$TMP/challenge.xml" 1 -trace_msg -message_file "$TMP/challenge-$1.msgs"
+    nonce=$(tr -d '\r' <"$TMP/challenge-$1.msgs" | sed -n 's/^WWW-Authenticate: Digest .*nonce="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+    [ "${#nonce}" -eq 72 ] || fail "no 72-digit nonce in node $1's 401: \"$nonce\""
+    note "node $1's nonce: $nonce"
+}
+
+# --- 1. the challenge of node A ----------------------------------------------------
+challenge A "$A_PORT"
 
 # --- 2..4. credentials for it, to the other nodes ------------------------------
 md5() { printf '%s' "$1" | md5sum | cut -d' ' -f1; }
@@ -115,5 +131,19 @@ log_has "$B_LOG" "a nonce count used before (replay)"
 
 for n in a b c; do
     eval "SIPD_PID=\$$(echo "$n" | tr a-c A-C)_PID"
+    sipd_stop
+done
+
+# --- 5. no auth.secret: the database's key -------------------------------------
+sipd_start d "$TMP/node-d.sipc" --db "$DB"
+D_PID=$SIPD_PID D_PORT=$SIPD_PORT
+sipd_start e "$TMP/node-e.sipc" --db "$DB"
+E_PID=$SIPD_PID E_PORT=$SIPD_PORT E_LOG=$SIPD_LOG
+challenge D "$D_PORT"
+register 00000001 4 "$TMP/reg-e.sip"
+expect "node D's nonce at node E (the database's key)" "$E_PORT" "$TMP/reg-e.sip" 200
+log_has "$E_LOG" "call-id nodes-4@127.0.0.1: replied 200"
+for pid in "$D_PID" "$E_PID"; do
+    SIPD_PID=$pid
     sipd_stop
 done

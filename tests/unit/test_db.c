@@ -85,7 +85,7 @@ static Db *fresh(void)
     if (g_dialect == DB_MYSQL) {
         static const char *const wipe[] = {"DROP TABLE IF EXISTS location", "DROP TABLE IF EXISTS sipc_version",
                                            "DROP TABLE IF EXISTS t_kv", "DROP TABLE IF EXISTS subscriber",
-                                           "DROP TABLE IF EXISTS trusted"};
+                                           "DROP TABLE IF EXISTS trusted", "DROP TABLE IF EXISTS sipc_secret"};
         for (size_t i = 0; i < sizeof wipe / sizeof wipe[0]; i++)
             CU_ASSERT_EQUAL_FATAL(db_exec(db, wipe[i]), 0);
     }
@@ -317,7 +317,7 @@ static void test_open_create(void)
 static void test_migrate_from_zero(void)
 {
     Db *db = fresh();
-    CU_ASSERT_EQUAL(db_schema_current(), 3);
+    CU_ASSERT_EQUAL(db_schema_current(), 4);
     CU_ASSERT_EQUAL(db_schema_version(db), 0);
     db_close(db);
     db = fresh_schema(); /* asserts from == 0 and the version after */
@@ -334,15 +334,15 @@ static void test_remigrate_noop(void)
     Db *db = fresh_schema();
     CU_ASSERT_EQUAL(put_location(db, "alice@example.com", "sip:alice@192.0.2.1", NULL), DB_DONE);
     CU_ASSERT_EQUAL(db_schema_migrate(db, &from, err, sizeof err), 0);
-    CU_ASSERT_EQUAL(from, 3);
-    CU_ASSERT_EQUAL(db_schema_version(db), 3);
+    CU_ASSERT_EQUAL(from, db_schema_current());
+    CU_ASSERT_EQUAL(db_schema_version(db), db_schema_current());
     CU_ASSERT_EQUAL(count(db, "location"), 1);
     CU_ASSERT_EQUAL(count(db, "sipc_version"), 1);
     db_close(db);
 }
 
 /* A database of version 1 (user location only) is upgraded in place:
- * its bindings stay, the subscriber and trusted tables appear. */
+ * its bindings stay, the later tables appear. */
 static void test_migrate_one_to_two(void)
 {
     char err[512] = "";
@@ -351,18 +351,20 @@ static void test_migrate_one_to_two(void)
     CU_ASSERT_EQUAL(put_location(db, "alice@example.com", "sip:alice@192.0.2.1", NULL), DB_DONE);
     CU_ASSERT_EQUAL(db_exec(db, "DROP TABLE subscriber"), 0);
     CU_ASSERT_EQUAL(db_exec(db, "DROP TABLE trusted"), 0);
+    CU_ASSERT_EQUAL(db_exec(db, "DROP TABLE sipc_secret"), 0);
     CU_ASSERT_EQUAL(db_exec(db, "UPDATE sipc_version SET version = 1 WHERE id = 1"), 0);
     CU_ASSERT_EQUAL(db_schema_version(db), 1);
     CU_ASSERT_EQUAL(db_schema_migrate(db, &from, err, sizeof err), 0);
     CU_ASSERT_EQUAL(from, 1);
-    CU_ASSERT_EQUAL(db_schema_version(db), 3);
+    CU_ASSERT_EQUAL(db_schema_version(db), db_schema_current());
     CU_ASSERT_EQUAL(count(db, "location"), 1);
     CU_ASSERT_EQUAL(count(db, "subscriber"), 0);
     CU_ASSERT_EQUAL(count(db, "trusted"), 0);
+    CU_ASSERT_EQUAL(count(db, "sipc_secret"), 0);
     db_close(db);
 }
 
-/* Version 2 to 3: the subscribers stay, the trusted table appears. */
+/* Version 2 on: the subscribers stay, the trusted table appears. */
 static void test_migrate_two_to_three(void)
 {
     char err[512] = "";
@@ -370,10 +372,11 @@ static void test_migrate_two_to_three(void)
     Db *db = fresh_schema();
     CU_ASSERT_EQUAL(db_exec(db, "INSERT INTO subscriber (username, domain) VALUES ('alice', 'example.com')"), 0);
     CU_ASSERT_EQUAL(db_exec(db, "DROP TABLE trusted"), 0);
+    CU_ASSERT_EQUAL(db_exec(db, "DROP TABLE sipc_secret"), 0);
     CU_ASSERT_EQUAL(db_exec(db, "UPDATE sipc_version SET version = 2 WHERE id = 1"), 0);
     CU_ASSERT_EQUAL(db_schema_migrate(db, &from, err, sizeof err), 0);
     CU_ASSERT_EQUAL(from, 2);
-    CU_ASSERT_EQUAL(db_schema_version(db), 3);
+    CU_ASSERT_EQUAL(db_schema_version(db), db_schema_current());
     CU_ASSERT_EQUAL(count(db, "subscriber"), 1);
     CU_ASSERT_EQUAL(count(db, "trusted"), 0);
     db_close(db);
@@ -388,7 +391,7 @@ static void test_newer_refused(void)
     CU_ASSERT_EQUAL(db_schema_version(db), 99);
     CU_ASSERT_EQUAL(db_schema_migrate(db, &from, err, sizeof err), -1);
     CU_ASSERT_EQUAL(from, 99);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "schema version 99, newer than this build knows (3)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "schema version 99, newer than this build knows (4)"));
     CU_ASSERT_EQUAL(db_schema_version(db), 99);
     db_close(db);
 }
@@ -703,8 +706,8 @@ static const struct { const char *name; CU_TestFunc fn; } driver_tests[] = {
     {"open, create the file and directory", test_open_create},
     {"migrate from version 0",              test_migrate_from_zero},
     {"migrate again is a no-op",            test_remigrate_noop},
-    {"version 1 upgrades to 3",             test_migrate_one_to_two},
-    {"version 2 upgrades to 3",             test_migrate_two_to_three},
+    {"version 1 upgrades to 4",             test_migrate_one_to_two},
+    {"version 2 upgrades to 4",             test_migrate_two_to_three},
     {"a newer schema is refused",           test_newer_refused},
     {"a foreign location table is refused", test_foreign_table_refused},
     {"bind, step, columns, NULL",           test_bind_null},

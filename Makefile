@@ -300,7 +300,7 @@ bench-register: $(B)/sipd $(B)/sipctl
 
 # `make bench-auth`: authenticated registrations (REGISTER, 401, REGISTER
 # with credentials, 200) next to unauthenticated ones, SQLite and MariaDB,
-# sipd against Kamailio (the same script; about 6 minutes).
+# sipd against Kamailio (the same script; about 4 minutes).
 bench-auth: $(B)/sipd $(B)/sipctl
 	@REG_MODES="sqlite mariadb" REG_SCENARIOS="new auth" REG_CONTACTS=0 bash bench/register_bench.sh $(B)
 

@@ -7,6 +7,9 @@
 #
 #   bash bench/register_bench.sh [BUILD_DIR]       (default build;
 #                                                  `make bench-register`)
+#   `make bench-auth`: REG_MODES="sqlite mariadb" REG_SCENARIOS="new auth"
+#   REG_CONTACTS=0: authenticated registrations next to unauthenticated
+#   ones (issue #7).
 #
 # For each server (sipd with bench/policies/register.sipc, Kamailio with
 # bench/kamailio/register.cfg, started with -x tlsf -X tlsf) and each user
@@ -19,6 +22,20 @@
 #   refresh   a pool of users is registered once, then refreshed at
 #             increasing rates: same user, same Call-ID, same Contact,
 #             CSeq one higher each round (RFC 3261 section 10.2.4).
+#
+#   auth      (only when REG_SCENARIOS names it; sqlite and mariadb modes:
+#             the credentials live in the database) a fresh server with
+#             digest authentication (bench/policies/register_auth.sipc;
+#             register.cfg with -A WITH_AUTH: auth + auth_db) and
+#             REG_AUTH_USERS users provisioned in its subscriber table
+#             (HA1 rows inserted in bulk, each user with a password of its
+#             own), registering users nobody registered before
+#             (bench/sipp/register_auth_uac.xml): REGISTER, 401 with an MD5
+#             challenge, REGISTER with credentials, 200.  A registration is
+#             that pair: the rate is pairs per second, the CPU is the
+#             server's for both messages.  Users run out after
+#             REG_AUTH_USERS: the next step starts again at the first one
+#             (a re-registration from another Call-ID, noted on stderr).
 #
 # The rate search, per scenario: start at REG_RATE_START reg/s (refreshes:
 # at the rate of that doubling sequence just below half the best new
@@ -37,7 +54,10 @@
 # calls to half a second's worth, so a server that answers late slows it
 # down).  Note that sipp shares the machine's cores with the server: at the
 # top rates the load generator can be the limit; the "limit" column says
-# what stopped the search.
+# what stopped the search (with the UDP datagrams the kernel dropped for a
+# full receive buffer during that step, at the server's sockets and
+# elsewhere: sipp's).  sipp runs with 4 MB socket buffers (its default,
+# 64 KB, drops answers at a few thousand a second).
 #
 # Server CPU: utime+stime of the server's processes (the PID started and
 # its descendants: sipd's threads, Kamailio's children) from /proc/PID/stat,
@@ -60,11 +80,17 @@
 #
 # Missing Debian packages (kamailio, kamailio-sqlite-modules,
 # kamailio-mysql-modules, sip-tester, mariadb-server, mariadb-client,
-# sqlite3) are installed with apt-get when running as root; otherwise the
+# sqlite3, perl for the HA1s) are installed with apt-get when running as root; otherwise the
 # rows that need them say n/a.
 #
 # Knobs (environment):
 #   REG_SERVERS="sipd kamailio"   REG_MODES="memory sqlite mariadb"
+#   REG_SCENARIOS="new refresh"   (and/or auth; refresh needs new)
+#   REG_AUTH_USERS=200000  users provisioned for the auth scenario
+#   REG_KAM_AUTH_QOP=1   Kamailio challenges with qop=auth and checks nonce
+#                        counts (modparam nonce_count), as sipd always
+#                        does; 0: www_challenge("$td", "0"), no qop, no nc
+#                        check (less work for Kamailio)
 #   REG_RATE_START=1000  REG_RATE_MAX=32000  REG_BISECT=2
 #   REG_STEP_SECONDS=3   REG_STEP_CALLS=30000
 #   REG_CONTACTS=100000  (0 skips the memory measurement)
@@ -118,15 +144,21 @@ KAM_SHM=${REG_KAM_SHM_MB:-1024}
 KAM_PKG=${REG_KAM_PKG_MB:-16}
 KAM_SQLITE_CHILDREN=${REG_KAM_SQLITE_CHILDREN:-1}
 KAM_SQLITE_JOURNAL=${REG_KAM_SQLITE_JOURNAL:-WAL}
+SCENARIOS=${REG_SCENARIOS:-new refresh}
+AUTH_USERS=${REG_AUTH_USERS:-200000}
+KAM_AUTH_QOP=${REG_KAM_AUTH_QOP:-1}
 STEP_CALLS_MIN=200
 SCENARIO=$REPO/bench/sipp/register_uac.xml
+SCENARIO_AUTH=$REPO/bench/sipp/register_auth_uac.xml
 KAM_CFG=$REPO/bench/kamailio/register.cfg
 POLICY=$REPO/bench/policies/register.sipc
+POLICY_AUTH=$REPO/bench/policies/register_auth.sipc
+AUTH_DOMAIN=127.0.0.1 # the To domain sipp sends ([remote_ip]): the realm
 KAM_SQL_SQLITE=/usr/share/kamailio/db_sqlite
 KAM_SQL_MYSQL=/usr/share/kamailio/mysql
 
 for v in RATE_START RATE_MAX BISECT STEP_SECONDS STEP_CALLS CONTACTS MEM_RATE \
-    WORKERS KAM_SHM KAM_PKG KAM_SQLITE_CHILDREN; do
+    WORKERS KAM_SHM KAM_PKG KAM_SQLITE_CHILDREN AUTH_USERS KAM_AUTH_QOP; do
     case ${!v} in
     '' | *[!0-9]*)
         echo "register_bench: REG_$v must be a number, not '${!v}'" >&2
@@ -152,272 +184,38 @@ for m in $MODES; do
         ;;
     esac
 done
+for c in $SCENARIOS; do
+    case $c in new | refresh | auth) ;; *)
+        echo "register_bench: unknown scenario '$c' (new, refresh, auth)" >&2
+        exit 2
+        ;;
+    esac
+done
+case " $SCENARIOS " in *" refresh "*)
+    case " $SCENARIOS " in *" new "*) ;; *)
+        echo "register_bench: the refresh scenario needs new (its pool rate comes from it)" >&2
+        exit 2
+        ;;
+    esac
+    ;;
+esac
+has_scen() { case " $SCENARIOS " in *" $1 "*) return 0 ;; esac; return 1; }
 
-# --- scratch directory, processes, cleanup -----------------------------------
+# --- scratch directory, processes, packages, /proc, MariaDB: bench/lib.sh ----
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sipc-regbench.XXXXXX") || exit 2
-PIDS=""         # processes started here that may still run, stopped on exit
-MARIADB_OWN=""  # "own" or "helper" once a MariaDB server runs
-MARIADB_HOW="not started"
+BENCH_NAME=register_bench
+BENCH_KEEP=${REG_KEEP:-0}
+MARIADB_HELPER=${REG_MARIADB_HELPER:-0}
+RATE_MAX_KNOB=REG_RATE_MAX
+MY_KAM_SCHEMAS="standard usrloc"
+has_scen auth && MY_KAM_SCHEMAS="$MY_KAM_SCHEMAS auth_db"
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
+bench_setup
 RESULTS=$tmp/results
 MEMRES=$tmp/memory
 : >"$RESULTS"
 : >"$MEMRES"
-
-started() { PIDS="$PIDS $1"; }
-reaped() {
-    local rest="" p
-    for p in $PIDS; do [ "$p" = "$1" ] || rest="$rest $p"; done
-    PIDS=$rest
-}
-
-# alive PID: running and not a zombie.
-alive() {
-    kill -0 "$1" 2>/dev/null || return 1
-    local st
-    st=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
-    [ "$st" != Z ]
-}
-
-# stop_pid PID: SIGTERM, up to 10 s, then SIGKILL; reap it.
-stop_pid() {
-    local n=100
-    if alive "$1"; then
-        kill -TERM "$1" 2>/dev/null
-        while alive "$1" && [ "$n" -gt 0 ]; do
-            sleep 0.1
-            n=$((n - 1))
-        done
-        alive "$1" && kill -KILL "$1" 2>/dev/null
-    fi
-    wait "$1" 2>/dev/null
-    reaped "$1"
-}
-
-cleanup() {
-    local rc=$? p
-    for p in $PIDS; do stop_pid "$p"; done
-    mariadb_down
-    if [ "${REG_KEEP:-0}" = 1 ]; then
-        echo "register_bench: kept $tmp" >&2
-    else
-        rm -rf "$tmp"
-    fi
-    exit "$rc"
-}
-set_traps() {
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM HUP
-}
-set_traps
-
-note() { echo "register_bench: $*" >&2; }
-
-# --- packages ------------------------------------------------------------------
-
-# installed PKG...: print the packages of PKG... that are not installed.
-not_installed() {
-    local inst p
-    inst=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null |
-        awk '$2 == "installed" { sub(/:.*/, "", $1); printf " %s ", $1 }')
-    for p in "$@"; do
-        case "$inst" in *" $p "*) ;; *) printf '%s ' "$p" ;; esac
-    done
-}
-
-ensure_packages() {
-    local want="sip-tester procps" need
-    case " $SERVERS " in *" kamailio "*)
-        want="$want kamailio"
-        case " $MODES " in *" sqlite "*) want="$want kamailio-sqlite-modules sqlite3" ;; esac
-        case " $MODES " in *" mariadb "*) want="$want kamailio-mysql-modules" ;; esac
-        ;;
-    esac
-    case " $MODES " in *" mariadb "*) want="$want mariadb-server mariadb-client" ;; esac
-    command -v dpkg-query >/dev/null 2>&1 || return 0
-    # shellcheck disable=SC2086 # a list
-    need=$(not_installed $want)
-    [ -z "$need" ] && return 0
-    if [ "$(id -u)" -ne 0 ]; then
-        note "missing packages: $need(not root: the rows needing them will say n/a;" \
-            "as root: apt-get install -y --no-install-recommends $need)"
-        return 0
-    fi
-    note "installing: $need"
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $need >"$tmp/apt.log" 2>&1 ||
-        { apt-get update -q >>"$tmp/apt.log" 2>&1 &&
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $need \
-                >>"$tmp/apt.log" 2>&1; } ||
-        { note "apt-get failed (the rows needing these packages will say n/a):"; tail -n 5 "$tmp/apt.log" >&2; }
-}
-
-# --- /proc readings --------------------------------------------------------------
-
-CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-
-# tree_pids PID: PID and all its descendants, one a line.
-tree_pids() {
-    ps -e -o pid= -o ppid= | awk -v root="$1" '
-        { par[$1] = $2 }
-        END {
-            keep[root] = 1
-            do {
-                grown = 0
-                for (p in par)
-                    if (!(p in keep) && (par[p] in keep)) { keep[p] = 1; grown = 1 }
-            } while (grown)
-            for (p in keep) print p
-        }'
-}
-
-# cpu_ticks PID: utime+stime (clock ticks) of PID and its descendants, all
-# threads included (a process's /proc/PID/stat counts all its threads).
-cpu_ticks() {
-    local p files=()
-    for p in $(tree_pids "$1"); do files+=("/proc/$p/stat"); done
-    cat "${files[@]}" 2>/dev/null |
-        awk '{ sub(/^.*\) /, ""); split($0, f, " "); t += f[12] + f[13] } END { print t + 0 }'
-}
-
-# pss_kb PID: Pss (kB) summed over PID and its descendants.
-pss_kb() {
-    local p files=()
-    for p in $(tree_pids "$1"); do files+=("/proc/$p/smaps_rollup"); done
-    cat "${files[@]}" 2>/dev/null | awk '$1 == "Pss:" { s += $2 } END { print s + 0 }'
-}
-
-rss_kb() {
-    awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null
-}
-
-# settle PID: wait (at most 5 s) until PID's processes are idle: less than
-# 2 ticks of CPU in 0.3 s, so a step does not pay for the one before.
-settle() {
-    local a b n=16
-    a=$(cpu_ticks "$1")
-    while [ "$n" -gt 0 ]; do
-        sleep 0.3
-        b=$(cpu_ticks "$1")
-        [ $((b - a)) -lt 2 ] && return 0
-        a=$b
-        n=$((n - 1))
-    done
-}
-
-# udp_bound PORT / tcp_bound PORT: something listens on 127.0.0.1:PORT.
-port_in() {
-    local hex
-    hex=$(printf '%04X' "$2")
-    awk -v h=":$hex" 'NR > 1 && toupper(substr($2, length($2) - 4)) == h { f = 1 } END { exit !f }' \
-        "$1" 2>/dev/null
-}
-free_port() {
-    local tries=100 port
-    while [ "$tries" -gt 0 ]; do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-        if ! port_in /proc/net/udp "$port" && ! port_in /proc/net/udp6 "$port" &&
-            ! port_in /proc/net/tcp "$port" && ! port_in /proc/net/tcp6 "$port"; then
-            echo "$port"
-            return 0
-        fi
-        tries=$((tries - 1))
-    done
-    return 1
-}
-
-# --- MariaDB -------------------------------------------------------------------
-
-MY_PORT="" MY_SOCK="" MY_PID="" MY_ADMIN=root
-
-# mariadb_up: a private MariaDB server with databases kamailio_bench (with
-# Kamailio's location and version tables) and sipc_bench, user bench/bench
-# from 127.0.0.1.  Sets MY_PORT, MY_SOCK.  False (with a note) on failure.
-mariadb_up() {
-    [ -n "$MARIADB_OWN" ] && return 0
-    local d=$tmp/mariadb n=300
-    mkdir -p "$d"
-    if [ "${REG_MARIADB_HELPER:-0}" = 1 ] && [ -f "$REPO/tests/db/mariadb.sh" ]; then
-        # The shared test helper (exports MARIADB_PID, MARIADB_SOCK,
-        # MARIADB_PORT); our traps are set again after sourcing it.
-        # shellcheck source=/dev/null
-        if . "$REPO/tests/db/mariadb.sh" && mariadb_start "$d" >"$d/helper.log" 2>&1; then
-            set_traps
-            MARIADB_OWN=helper MARIADB_HOW="tests/db/mariadb.sh"
-            MY_PORT=${MARIADB_PORT:-} MY_SOCK=${MARIADB_SOCK:-} MY_PID=${MARIADB_PID:-}
-            MY_ADMIN=$(id -un) # the helper's administrator
-        else
-            set_traps
-            note "tests/db/mariadb.sh failed, starting MariaDB here ($(tail -n 1 "$d/helper.log" 2>/dev/null))"
-        fi
-    fi
-    if [ -z "$MARIADB_OWN" ]; then
-        command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || {
-            note "mariadbd not found (package mariadb-server)"
-            return 1
-        }
-        local mysqld user_opt=()
-        mysqld=$(command -v mariadbd || echo /usr/sbin/mariadbd)
-        [ "$(id -u)" -eq 0 ] && user_opt=(--user=root)
-        MY_SOCK=$d/sock
-        MY_PORT=$(free_port) || { note "no free port for MariaDB"; return 1; }
-        mariadb-install-db --no-defaults --datadir="$d/data" --auth-root-authentication-method=normal \
-            --skip-test-db "${user_opt[@]}" >"$d/install.log" 2>&1 || {
-            note "mariadb-install-db failed:"
-            tail -n 5 "$d/install.log" >&2
-            return 1
-        }
-        "$mysqld" --no-defaults --datadir="$d/data" --socket="$MY_SOCK" --port="$MY_PORT" \
-            --bind-address=127.0.0.1 --pid-file="$d/mariadb.pid" --log-error="$d/error.log" \
-            --skip-name-resolve --innodb-buffer-pool-size=256M "${user_opt[@]}" >"$d/out.log" 2>&1 &
-        MY_PID=$!
-        started "$MY_PID"
-        MARIADB_OWN=own
-        MARIADB_HOW="$("$mysqld" --version 2>/dev/null | sed -n 's/.*Ver \([^ ]*\).*/\1/p'), private datadir, server defaults (innodb_flush_log_at_trx_commit=1), buffer pool 256M"
-        while ! mariadb-admin --no-defaults -S "$MY_SOCK" -uroot ping >/dev/null 2>&1; do
-            if ! alive "$MY_PID" || [ "$n" -le 0 ]; then
-                note "MariaDB did not start:"
-                tail -n 5 "$d/error.log" >&2
-                return 1
-            fi
-            n=$((n - 1))
-            sleep 0.1
-        done
-    fi
-    { cat <<'EOF'
-CREATE DATABASE IF NOT EXISTS kamailio_bench;
-CREATE USER IF NOT EXISTS 'bench'@'127.0.0.1' IDENTIFIED BY 'bench';
-CREATE USER IF NOT EXISTS 'bench'@'localhost' IDENTIFIED BY 'bench';
-GRANT ALL ON kamailio_bench.* TO 'bench'@'127.0.0.1';
-GRANT ALL ON kamailio_bench.* TO 'bench'@'localhost';
-GRANT ALL ON sipc_bench.* TO 'bench'@'127.0.0.1';
-GRANT ALL ON sipc_bench.* TO 'bench'@'localhost';
-USE kamailio_bench;
-EOF
-        if [ -r "$KAM_SQL_MYSQL/standard-create.sql" ] && [ -r "$KAM_SQL_MYSQL/usrloc-create.sql" ]; then
-            cat "$KAM_SQL_MYSQL/standard-create.sql" "$KAM_SQL_MYSQL/usrloc-create.sql"
-        fi
-    } | my_sql >"$d/schema.log" 2>&1 || {
-        note "creating the MariaDB databases failed:"
-        tail -n 5 "$d/schema.log" >&2
-        return 1
-    }
-}
-
-# my_sql [ARGS]: the mariadb client as administrator on the private
-# server's socket.
-my_sql() {
-    mariadb --no-defaults -S "$MY_SOCK" -u "$MY_ADMIN" "$@"
-}
-
-mariadb_down() {
-    case $MARIADB_OWN in
-    own) [ -n "$MY_PID" ] && stop_pid "$MY_PID" ;;
-    helper) mariadb_stop >/dev/null 2>&1 ;;
-    esac
-    MARIADB_OWN=""
-}
 
 # --- servers -------------------------------------------------------------------
 
@@ -439,22 +237,55 @@ sipd_db_prepare() {
     done
 }
 
-# server_start SERVER MODE TAG: a fresh server (fresh database) in MODE.
-# Sets SRV_PID, SRV_PORT, SRV_LOG, SRV_DB (a description of the storage);
-# or SRV_NA (why not) and returns 1.
+# subscribers_sql sipd|kamailio: SQL inserting users 1..AUTH_USERS (user
+# userNNNNNN, password pwNNNNNN, domain AUTH_DOMAIN) into that server's
+# subscriber table, as lower-case hex HA1s (MD5, and SHA-256 for sipd's
+# ha1_sha256; Kamailio's plain-text password and ha1b columns stay empty:
+# calculate_ha1 is off), in one transaction, 500 rows an INSERT.  Written
+# once per run into the scratch directory; prints its path.
+subscribers_sql() {
+    local f=$tmp/subscribers-$1.sql
+    [ -s "$f" ] || perl -MDigest::MD5=md5_hex -MDigest::SHA=sha256_hex -e '
+        my ($kind, $n, $dom) = @ARGV;
+        print "BEGIN;\n";
+        for (my $i = 1; $i <= $n; $i++) {
+            my $u = sprintf("user%06d", $i);
+            my $s = "$u:$dom:" . sprintf("pw%06d", $i);
+            my $row = $kind eq "sipd"
+                ? sprintf("(\x27%s\x27,\x27%s\x27,\x27%s\x27,\x27%s\x27)", $u, $dom, md5_hex($s), sha256_hex($s))
+                : sprintf("(\x27%s\x27,\x27%s\x27,\x27\x27,\x27%s\x27,\x27\x27)", $u, $dom, md5_hex($s));
+            print $i % 500 == 1 ? ($kind eq "sipd"
+                    ? "INSERT INTO subscriber (username, domain, ha1, ha1_sha256) VALUES\n"
+                    : "INSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES\n") : ",\n";
+            print $row;
+            print ";\n" if $i % 500 == 0 || $i == $n;
+        }
+        print "COMMIT;\n";' "$1" "$AUTH_USERS" "$AUTH_DOMAIN" >"$f"
+    echo "$f"
+}
+
+# server_start SERVER MODE TAG [auth]: a fresh server (fresh database) in
+# MODE; with auth, the one asking for credentials, with AUTH_USERS users
+# provisioned.  Sets SRV_PID, SRV_PORT, SRV_LOG, SRV_DB (a description of
+# the storage); or SRV_NA (why not) and returns 1.
 server_start() {
-    local server=$1 mode=$2 tag=$3 d n url
+    local server=$1 mode=$2 tag=$3 auth=${4:-} d n url
     d=$tmp/$server-$mode-$tag
     mkdir -p "$d"
     SRV_LOG=$d/server.log SRV_PID="" SRV_PORT="" SRV_NA="" SRV_DB=""
     : >"$SRV_LOG"
+    if [ -n "$auth" ]; then
+        [ "$mode" != memory ] || { SRV_NA="credentials live in a database: sqlite and mariadb modes"; return 1; }
+        command -v perl >/dev/null 2>&1 || { SRV_NA="perl not installed (for the HA1s)"; return 1; }
+    fi
     if [ "$mode" = mariadb ]; then
         mariadb_up || { SRV_NA="MariaDB did not start"; return 1; }
     fi
     case $server in
     sipd)
         [ -x "$B/sipd" ] || { SRV_NA="$B_SHOWN/sipd not built"; return 1; }
-        local pol=$d/register.sipc ready=$d/ready dbmode=memory
+        local pol=$d/register.sipc ready=$d/ready dbmode=memory src=$POLICY
+        [ -n "$auth" ] && src=$POLICY_AUTH
         url=""
         case $mode in
         sqlite) dbmode=write_through url="sqlite:$d/sipd.db" ;;
@@ -469,9 +300,17 @@ server_start() {
             echo "workers = $WORKERS;"
             echo "log_level = warn;"
             [ -n "$url" ] && echo "db.url = \"$url\";"
-            grep -Ev '^[[:space:]]*(usrloc\.db_mode|workers|log_level|db\.url)[[:space:]]*=' "$POLICY"
+            grep -Ev '^[[:space:]]*(usrloc\.db_mode|workers|log_level|db\.url)[[:space:]]*=' "$src"
         } >"$pol"
         [ -n "$url" ] && sipd_db_prepare "$url"
+        if [ -n "$auth" ]; then
+            local sql
+            sql=$(subscribers_sql sipd)
+            case $mode in
+            sqlite) sqlite3 "$d/sipd.db" <"$sql" >>"$SRV_LOG" 2>&1 ;;
+            mariadb) my_sql sipc_bench <"$sql" >>"$SRV_LOG" 2>&1 ;;
+            esac || { SRV_NA="cannot provision the subscribers (see the server log)"; return 1; }
+        fi
         SRV_DB=${url:-memory}
         "$B/sipd" -l udp:127.0.0.1:0 --ready-file "$ready" "$pol" >>"$SRV_LOG" 2>&1 &
         SRV_PID=$!
@@ -518,8 +357,9 @@ server_start() {
                 SRV_NA="no $KAM_SQL_SQLITE/usrloc-create.sql (kamailio-sqlite-modules)"
                 return 1
             }
-            cat "$KAM_SQL_SQLITE/standard-create.sql" "$KAM_SQL_SQLITE/usrloc-create.sql" |
-                sqlite3 "$d/kamailio.db" >>"$SRV_LOG" 2>&1 || { SRV_NA="cannot create the SQLite schema"; return 1; }
+            { cat "$KAM_SQL_SQLITE/standard-create.sql" "$KAM_SQL_SQLITE/usrloc-create.sql"
+                [ -n "$auth" ] && cat "$KAM_SQL_SQLITE/auth_db-create.sql" "$(subscribers_sql kamailio)"
+            } | sqlite3 "$d/kamailio.db" >>"$SRV_LOG" 2>&1 || { SRV_NA="cannot create the SQLite schema"; return 1; }
             # Kamailio's URL parser wants the path after the host part,
             # which is empty: sqlite:// + / + /absolute/path.
             SRV_DB="sqlite:///$d/kamailio.db"
@@ -530,25 +370,52 @@ server_start() {
         mariadb)
             my_sql kamailio_bench -e 'TRUNCATE TABLE location;' >>"$SRV_LOG" 2>&1 ||
                 { SRV_NA="no location table in MariaDB (kamailio-mysql-modules' SQL)"; return 1; }
+            if [ -n "$auth" ]; then
+                { echo 'TRUNCATE TABLE subscriber;'; cat "$(subscribers_sql kamailio)"; } |
+                    my_sql kamailio_bench >>"$SRV_LOG" 2>&1 ||
+                    { SRV_NA="cannot provision Kamailio's subscriber table in MariaDB"; return 1; }
+            fi
             SRV_DB="mysql://bench:bench@127.0.0.1:$MY_PORT/kamailio_bench"
             args+=(-A UL_DB_MODE=1 -A WITH_MYSQL -A "DBURL=\"$SRV_DB\"")
             ;;
         esac
-        "$kam" "${args[@]}" >>"$SRV_LOG" 2>&1 &
-        SRV_PID=$!
-        started "$SRV_PID"
-        n=200
-        while ! port_in /proc/net/udp "$SRV_PORT"; do
-            if ! alive "$SRV_PID" || [ "$n" -le 0 ]; then
+        if [ -n "$auth" ]; then
+            args+=(-A WITH_AUTH)
+            [ "$KAM_AUTH_QOP" = 0 ] && args+=(-A AUTH_NO_QOP)
+        fi
+        # Kamailio's processes open the SQLite file at once at start and
+        # may find it locked (db_sqlite sets no busy timeout): then one
+        # more try.
+        local attempt
+        for attempt in 1 2; do
+            "$kam" "${args[@]}" >>"$SRV_LOG" 2>&1 &
+            SRV_PID=$!
+            started "$SRV_PID"
+            n=200
+            while ! port_in /proc/net/udp "$SRV_PORT"; do
+                if ! alive "$SRV_PID" || [ "$n" -le 0 ]; then
+                    stop_pid "$SRV_PID"
+                    SRV_PID=""
+                    break
+                fi
+                n=$((n - 1))
+                sleep 0.1
+            done
+            if [ -n "$SRV_PID" ]; then
+                sleep 1 # the UDP children fork after the bind
+                alive "$SRV_PID" && break
                 stop_pid "$SRV_PID"
-                SRV_NA="did not start: $(grep -m1 -E 'ERROR|CRITICAL' "$SRV_LOG" | sed 's/^.*\]: //')"
                 SRV_PID=""
-                return 1
             fi
-            n=$((n - 1))
-            sleep 0.1
+            if [ "$attempt" != 1 ] || [ "$mode" != sqlite ] || ! grep -q 'database is locked' "$SRV_LOG"; then
+                break
+            fi
+            note "$server $mode: Kamailio stopped at start on a locked SQLite file; starting it again"
         done
-        sleep 1 # the UDP children fork after the bind
+        [ -n "$SRV_PID" ] || {
+            SRV_NA="did not start: $(grep -m1 -E 'ERROR|CRITICAL' "$SRV_LOG" | sed 's/^.*\]: //')"
+            return 1
+        }
         ;;
     esac
     settle "$SRV_PID"
@@ -575,11 +442,12 @@ db_rows() {
 
 # --- one sipp step -------------------------------------------------------------
 
-# users_csv FIRST COUNT: the injection file for users FIRST..FIRST+COUNT-1.
+# users_csv FIRST COUNT: the injection file for users FIRST..FIRST+COUNT-1:
+# user name (field0) and password (field1, for the auth scenario).
 users_csv() {
     local f=$tmp/users-$1-$2.csv
     [ -s "$f" ] || awk -v a="$1" -v n="$2" \
-        'BEGIN { print "SEQUENTIAL"; for (i = 0; i < n; i++) printf "user%06d\n", a + i }' >"$f"
+        'BEGIN { print "SEQUENTIAL"; for (i = 0; i < n; i++) printf "user%06d;pw%06d\n", a + i, a + i }' >"$f"
     echo "$f"
 }
 
@@ -589,9 +457,12 @@ STEP_NO=0
 # (the same in every run that starts at FIRST), CSeq CSEQ.  Sets ST_OK
 # (1 passed, 0 failed), ST_RATE (achieved reg/s), ST_US (server CPU µs per
 # successful registration), ST_DBUS (the same for the MariaDB server, in
-# mariadb mode), ST_OKCALLS, ST_WHY (what failed).
+# mariadb mode), ST_OKCALLS, ST_WHY (what failed).  In the auth scenario a
+# call is the authenticated pair (register_auth_uac.xml).
 run_step() {
-    local rate=$1 first=$2 count=$3 cseq=$4 csv out stat limit secs t0 t1 d0=0 d1=0 spid rc
+    local rate=$1 first=$2 count=$3 cseq=$4 csv out stat limit secs t0 t1 d0=0 d1=0 spid rc sf=$SCENARIO \
+        sd0 sd1 ad0 ad1
+    [ "$CUR_SCEN" = auth ] && sf=$SCENARIO_AUTH
     STEP_NO=$((STEP_NO + 1))
     out=$tmp/step-$STEP_NO
     stat=$out.stat.csv
@@ -599,11 +470,12 @@ run_step() {
     limit=$((rate / 2 > 50 ? rate / 2 : 50))
     secs=$((count / rate + 15))
     settle "$SRV_PID"
+    sd0=$(udp_drops "$SRV_PID") ad0=$(udp_rcvbuf_errors)
     t0=$(cpu_ticks "$SRV_PID")
     [ "$CUR_MODE" = mariadb ] && [ -n "$MY_PID" ] && d0=$(cpu_ticks "$MY_PID")
-    timeout -k 5 "$((secs + 5))" sipp -sf "$SCENARIO" -inf "$csv" -cid_str "r%u-$first@sipc-bench" \
+    timeout -k 5 "$((secs + 5))" sipp -sf "$sf" -inf "$csv" -cid_str "r%u-$first@sipc-bench" \
         -base_cseq "$cseq" -m "$count" -r "$rate" -rp 1000 -l "$limit" \
-        -i 127.0.0.1 -p "$SIPP_PORT" -nostdin -timeout "${secs}s" -timeout_error \
+        -i 127.0.0.1 -p "$SIPP_PORT" -nostdin "${SIPP_BUFF[@]}" -timeout "${secs}s" -timeout_error \
         -trace_stat -stf "$stat" -fd 3600 \
         "127.0.0.1:$SRV_PORT" >"$out.log" 2>&1 &
     spid=$!
@@ -613,46 +485,13 @@ run_step() {
     reaped "$spid"
     t1=$(cpu_ticks "$SRV_PID")
     [ "$CUR_MODE" = mariadb ] && [ -n "$MY_PID" ] && d1=$(cpu_ticks "$MY_PID")
-    # The last line of the statistics file holds the cumulative counters.
-    local fig
-    fig=$(awk -F';' '
-        NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-        { last = $0 }
-        END {
-            if (last == "") { print "nostat"; exit }
-            split(last, v, ";")
-            n = split(v[c["StartTime"]], a, "\t"); t0 = a[n]
-            n = split(v[c["CurrentTime"]], a, "\t"); t1 = a[n]
-            printf "%d %d %d %d %d %d %.6f\n", v[c["SuccessfulCall(C)"]], v[c["FailedCall(C)"]],
-                v[c["Retransmissions(C)"]], v[c["FailedUnexpectedMessage(C)"]],
-                v[c["OutOfCallMsgs(C)"]] + v[c["DeadCallMsgs(C)"]],
-                v[c["FailedMaxUDPRetrans(C)"]] + v[c["FailedTimeoutOnRecv(C)"]], t1 - t0
-        }' "$stat" 2>/dev/null)
-    local okc=0 bad=0 retr=0 unexp=0 late=0 tmo=0 el=0
-    [ -n "$fig" ] && [ "$fig" != nostat ] && read -r okc bad retr unexp late tmo el <<<"$fig"
-    ST_OKCALLS=$okc
-    ST_RATE=$(awk -v n="$okc" -v t="$el" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
-    ST_US=$(awk -v d="$((t1 - t0))" -v n="$okc" -v hz="$CLK_TCK" \
-        'BEGIN { if (n > 0) printf "%.1f", d * 1e6 / hz / n; else print "-" }')
+    sipp_verdict "$rate" "$count" "$rc" "$stat"
+    sd1=$(udp_drops "$SRV_PID") ad1=$(udp_rcvbuf_errors)
+    [ "$ST_OK" = 0 ] && [ $((ad1 - ad0)) -gt 0 ] &&
+        ST_WHY="$ST_WHY; UDP drops: $((sd1 - sd0)) at the server, $((ad1 - ad0 - sd1 + sd0)) elsewhere"
+    ST_US=$(per_unit "$((t1 - t0))" "$ST_OKCALLS")
     ST_DBUS=-
-    [ "$CUR_MODE" = mariadb ] && ST_DBUS=$(awk -v d="$((d1 - d0))" -v n="$okc" -v hz="$CLK_TCK" \
-        'BEGIN { if (n > 0) printf "%.1f", d * 1e6 / hz / n; else print "-" }')
-    ST_OK=1 ST_WHY=""
-    local why=()
-    [ "$okc" -ne "$count" ] && why+=("$okc/$count ok")
-    [ "$bad" -gt 0 ] && why+=("$bad failed")
-    [ "$tmo" -gt 0 ] && why+=("$tmo timed out")
-    [ "$retr" -gt 0 ] && why+=("$retr retrans")
-    [ "$unexp" -gt 0 ] && why+=("$unexp unexpected")
-    [ "$late" -gt 0 ] && why+=("$late late msgs")
-    [ "$ST_RATE" -lt $((rate * 9 / 10)) ] && why+=("reached $ST_RATE/s")
-    [ "$rc" -ne 0 ] && [ ${#why[@]} -eq 0 ] && why+=("sipp exit $rc")
-    if [ ${#why[@]} -gt 0 ]; then
-        ST_OK=0
-        local joined
-        joined=$(IFS=,; echo "${why[*]}")
-        ST_WHY="$rate/s: ${joined//,/, }"
-    fi
+    [ "$CUR_MODE" = mariadb ] && ST_DBUS=$(per_unit "$((d1 - d0))" "$ST_OKCALLS")
     printf '  %-8s %-7s %-8s target %6d/s  %6d calls  got %6s/s  cpu %7s us/reg (db %s)  %s\n' \
         "$CUR_SERVER" "$CUR_MODE" "$CUR_SCEN" "$rate" "$count" "$ST_RATE" "$ST_US" "$ST_DBUS" \
         "$([ "$ST_OK" = 1 ] && echo pass || echo "FAIL ($ST_WHY)")" >&2
@@ -670,54 +509,38 @@ step_calls() {
     echo "$n"
 }
 
-# try SCENARIO RATE: one step of the scenario (new: fresh users; refresh:
-# the pool, next CSeq).
+# try SCENARIO RATE: one step of the scenario (new, auth: fresh users;
+# refresh: the pool, next CSeq).
 try() {
     local n
     n=$(step_calls "$2")
-    if [ "$1" = new ]; then
+    case $1 in
+    new | auth)
+        if [ "$1" = auth ] && [ $((NEXT_USER + n - 1)) -gt "$AUTH_USERS" ]; then
+            note "$CUR_SERVER $CUR_MODE: all $AUTH_USERS provisioned users registered; starting again at the first"
+            NEXT_USER=1
+        fi
         run_step "$2" "$NEXT_USER" "$n" 1
         NEXT_USER=$((NEXT_USER + n))
-    else
+        ;;
+    refresh)
         [ "$n" -gt "$POOL_N" ] && n=$POOL_N
         run_step "$2" "$POOL_FIRST" "$n" "$CSEQ_NEXT"
         CSEQ_NEXT=$((CSEQ_NEXT + 1))
-    fi
+        ;;
+    esac
 }
 
-# search SCENARIO [START]: sets BEST_TARGET, BEST_RATE, BEST_US, BEST_DBUS,
-# LIMIT.  START (default REG_RATE_START) is the first rate tried.
-search() {
-    local scen=$1 rate=${2:-$RATE_START} pass=0 fail=0 down=0 mid i
-    BEST_TARGET=0 BEST_RATE=0 BEST_US=- BEST_DBUS=- LIMIT=""
-    CUR_SCEN=$scen
-    while :; do
-        try "$scen" "$rate"
-        if [ "$ST_OK" = 1 ]; then
-            pass=$rate BEST_TARGET=$rate BEST_RATE=$ST_RATE BEST_US=$ST_US BEST_DBUS=$ST_DBUS
-            [ "$fail" -gt 0 ] && break
-            [ $((rate * 2)) -gt "$RATE_MAX" ] && { LIMIT="REG_RATE_MAX=$RATE_MAX"; break; }
-            rate=$((rate * 2))
-        else
-            fail=$rate LIMIT=$ST_WHY
-            [ "$pass" -gt 0 ] && break
-            down=$((down + 1))
-            [ "$down" -gt 4 ] || [ "$rate" -lt 20 ] && break
-            rate=$((rate / 2))
-        fi
-    done
-    if [ "$pass" -gt 0 ] && [ "$fail" -gt 0 ]; then
-        for ((i = 0; i < BISECT; i++)); do
-            mid=$(((pass + fail) / 2))
-            [ "$mid" -le "$pass" ] && break
-            try "$scen" "$mid"
-            if [ "$ST_OK" = 1 ]; then
-                pass=$mid BEST_TARGET=$mid BEST_RATE=$ST_RATE BEST_US=$ST_US BEST_DBUS=$ST_DBUS
-            else
-                fail=$mid LIMIT=$ST_WHY
-            fi
-        done
-    fi
+# keep_best: the figures of a passing step (for lib.sh's search).
+keep_best() { BEST_RATE=$ST_RATE BEST_US=$ST_US BEST_DBUS=$ST_DBUS; }
+
+# search_reg SCENARIO [START]: lib.sh's search; sets BEST_TARGET, BEST_RATE,
+# BEST_US, BEST_DBUS, LIMIT.  START (default REG_RATE_START) is the first
+# rate tried.
+search_reg() {
+    BEST_RATE=0 BEST_US=- BEST_DBUS=-
+    CUR_SCEN=$1
+    search "$@"
 }
 
 result() { # SERVER MODE SCENARIO RATE US DBUS LIMIT
@@ -729,18 +552,31 @@ declare -A BEST_NEW_MEMORY=()
 bench_server_mode() {
     local server=$1 mode=$2 rows
     CUR_SERVER=$server CUR_MODE=$mode
+    has_scen new && bench_unauth "$server" "$mode"
+    has_scen auth && bench_auth "$server" "$mode"
+}
+
+# bench_unauth SERVER MODE: the new (and refresh) scenarios on a server
+# that asks for no credentials.
+bench_unauth() {
+    local server=$1 mode=$2 rows
     NEXT_USER=1 CSEQ_NEXT=2
     if ! server_start "$server" "$mode" rate; then
         note "$server $mode: n/a ($SRV_NA)"
         result "$server" "$mode" new n/a n/a n/a "$SRV_NA"
-        result "$server" "$mode" refresh n/a n/a n/a "$SRV_NA"
+        has_scen refresh && result "$server" "$mode" refresh n/a n/a n/a "$SRV_NA"
         return
     fi
     note "$server $mode: listening on udp:127.0.0.1:$SRV_PORT (pid $SRV_PID, storage $SRV_DB)"
-    search new
+    search_reg new
     if [ "$BEST_TARGET" -gt 0 ]; then
         result "$server" "$mode" new "$BEST_RATE" "$BEST_US" "$BEST_DBUS" "${LIMIT:-}"
         [ "$mode" = memory ] && BEST_NEW_MEMORY[$server]=$BEST_TARGET
+    else
+        result "$server" "$mode" new "0" - - "${LIMIT:-}"
+        has_scen refresh && result "$server" "$mode" refresh n/a n/a n/a "no new registration passed"
+    fi
+    if [ "$BEST_TARGET" -gt 0 ] && has_scen refresh; then
         # The refresh pool: users registered once, at 3/4 of the best new
         # rate (the best one may pass only just), two steps' worth (so
         # refreshes at twice that rate still last a step).
@@ -757,20 +593,40 @@ bench_server_mode() {
         # registration does), to spend no steps far below the limit.
         local start=$RATE_START
         while [ $((start * 4)) -le "$BEST_TARGET" ]; do start=$((start * 2)); done
-        search refresh "$start"
+        search_reg refresh "$start"
         if [ "$BEST_TARGET" -gt 0 ]; then
             result "$server" "$mode" refresh "$BEST_RATE" "$BEST_US" "$BEST_DBUS" "${LIMIT:-}"
         else
             result "$server" "$mode" refresh "0" - - "${LIMIT:-}"
         fi
-    else
-        result "$server" "$mode" new "0" - - "${LIMIT:-}"
-        result "$server" "$mode" refresh n/a n/a n/a "no new registration passed"
     fi
     if [ "$mode" != memory ]; then
         rows=$(db_rows)
         note "$server $mode: $rows rows in the location table after $((NEXT_USER - 1)) users registered"
     fi
+    server_stop
+}
+
+# bench_auth SERVER MODE: the auth scenario, on a fresh server asking for
+# credentials, its subscribers provisioned.
+bench_auth() {
+    local server=$1 mode=$2 rows
+    NEXT_USER=1
+    if ! server_start "$server" "$mode" auth auth; then
+        note "$server $mode auth: n/a ($SRV_NA)"
+        result "$server" "$mode" auth n/a n/a n/a "$SRV_NA"
+        return
+    fi
+    note "$server $mode auth: listening on udp:127.0.0.1:$SRV_PORT (pid $SRV_PID, storage $SRV_DB," \
+        "$AUTH_USERS subscribers)"
+    search_reg auth
+    if [ "$BEST_TARGET" -gt 0 ]; then
+        result "$server" "$mode" auth "$BEST_RATE" "$BEST_US" "$BEST_DBUS" "${LIMIT:-}"
+    else
+        result "$server" "$mode" auth "0" - - "${LIMIT:-}"
+    fi
+    rows=$(db_rows)
+    note "$server $mode auth: $rows rows in the location table after $((NEXT_USER - 1)) registrations"
     server_stop
 }
 
@@ -813,7 +669,18 @@ bench_memory() {
 
 # --- main ----------------------------------------------------------------------
 
-ensure_packages
+want="sip-tester procps"
+case " $SERVERS " in *" kamailio "*)
+    want="$want kamailio"
+    case " $MODES " in *" sqlite "*) want="$want kamailio-sqlite-modules sqlite3" ;; esac
+    case " $MODES " in *" mariadb "*) want="$want kamailio-mysql-modules" ;; esac
+    ;;
+esac
+case " $MODES " in *" sqlite "*) has_scen auth && want="$want sqlite3" ;; esac
+case " $MODES " in *" mariadb "*) want="$want mariadb-server mariadb-client" ;; esac
+has_scen auth && want="$want perl"
+# shellcheck disable=SC2086 # a list
+ensure_packages $want
 command -v sipp >/dev/null 2>&1 || {
     note "sipp not found (Debian package sip-tester): nothing to measure"
     exit 1
@@ -821,17 +688,26 @@ command -v sipp >/dev/null 2>&1 || {
 SIPP_PORT=$(free_port) || { note "no free port for sipp"; exit 1; }
 
 n_srv=$(echo "$SERVERS" | wc -w)
-n_mode=$(echo "$MODES" | wc -w)
-steps=$((BISECT + 5)) # doublings from the start, or halvings, plus bisection
+# A search doubles up to the maximum or halves (at most 5 steps down),
+# then bisects.
+steps=1
 r=$RATE_START
 while [ $((r * 2)) -le "$RATE_MAX" ]; do
     r=$((r * 2))
     steps=$((steps + 1))
 done
+[ "$steps" -lt 5 ] && steps=5
+steps=$((steps + BISECT))
 per_step=$((STEP_SECONDS + 3))
-est=$((n_srv * n_mode * (2 * steps * per_step + 3 * STEP_SECONDS + 5)))
+est=0
+for mode in $MODES; do
+    has_scen new && est=$((est + steps * per_step + 3))
+    has_scen refresh && est=$((est + steps * per_step + 3 * STEP_SECONDS + 2))
+    has_scen auth && [ "$mode" != memory ] && est=$((est + steps * per_step + 8))
+done
+est=$((est * n_srv))
 [ "$CONTACTS" -gt 0 ] && est=$((est + n_srv * (CONTACTS / 2000 + 5)))
-echo "REGISTER bench: servers [$SERVERS], modes [$MODES]; rates $RATE_START..$RATE_MAX reg/s, steps of" \
+echo "REGISTER bench: servers [$SERVERS], modes [$MODES], scenarios [$SCENARIOS]; rates $RATE_START..$RATE_MAX reg/s, steps of" \
     "${STEP_SECONDS}s / at most $STEP_CALLS calls; memory over $CONTACTS contacts"
 echo "REGISTER bench: at most about $(((est + 59) / 60)) min (less when rates fail early); sipp from" \
     "udp:127.0.0.1:$SIPP_PORT; progress on stderr"
@@ -861,20 +737,31 @@ echo "DB CPU = the MariaDB server's, in mariadb mode; failures: of the step repo
     awk -F'\t' '{
         f = ($4 == "n/a") ? "n/a" : 0
         printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", $1, $2, $3, $4, $5, $6, f, $7 }' "$RESULTS"
-} | awk -F'\t' '
-    { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR }
-    END {
-        for (r = 1; r <= n; r++) {
-            line = ""
-            for (i = 1; i <= 8; i++) {
-                # numbers right-aligned, words left-aligned; the last column as is
-                if (i == 8) { line = line cell[r, i]; break }
-                if (i >= 4 && i <= 7) line = line sprintf("%" w[i] "s  ", cell[r, i])
-                else line = line sprintf("%-" w[i] "s  ", cell[r, i])
+} | print_table 4 5 6 7
+if has_scen auth; then
+    echo
+    echo "auth: one registration = REGISTER, 401, REGISTER with credentials, 200 (sipp MD5, qop=auth, per-user"
+    echo "passwords); rate in registrations/s, CPU per registration (both REGISTERs); beside the new"
+    echo "registrations without authentication on the same server and mode:"
+    awk -F'\t' '
+        $3 == "new" { nr[$1 SUBSEP $2] = $4; nu[$1 SUBSEP $2] = $5 }
+        $3 == "auth" { k[++n] = $1 SUBSEP $2; ar[n] = $4; au[n] = $5 }
+        END {
+            printf "server\tmode\tauth reg/s\tauth CPU us/reg\tno-auth reg/s\tno-auth CPU us/reg\tCPU ratio\n"
+            for (i = 1; i <= n; i++) {
+                split(k[i], p, SUBSEP)
+                r = (au[i] + 0 > 0 && nu[k[i]] + 0 > 0) ? sprintf("%.2fx", au[i] / nu[k[i]]) : "-"
+                printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p[1], p[2], ar[i], au[i],
+                    (k[i] in nr) ? nr[k[i]] : "-", (k[i] in nu) ? nu[k[i]] : "-", r
             }
-            print line
-        }
-    }'
+        }' "$RESULTS" | print_table 3 4 5 6 7
+    if [ "$KAM_AUTH_QOP" = 0 ]; then
+        echo "Kamailio challenges with www_challenge(\"\$td\", \"0\"): no qop, no nonce-count check (sipd: qop=auth, nc checked)"
+    else
+        echo "Kamailio: www_challenge(\"\$td\", \"1\") (qop=auth) with nonce_count=1 (nc replay check), as sipd; auth_db" \
+            "calculate_ha1=0, use_domain=1 (REG_KAM_AUTH_QOP=0: no qop)"
+    fi
+fi
 if [ "$CONTACTS" -gt 0 ]; then
     echo
     echo "memory per contact (memory mode, fresh server, $CONTACTS distinct contacts):"

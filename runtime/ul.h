@@ -72,7 +72,7 @@ typedef struct UlList {
  * contact) or delete (the binding with that contact). */
 typedef struct UlEdit {
     enum { UL_PUT, UL_DEL } op;
-    UlBinding b; /* UL_DEL: only b.contact is read */
+    UlBinding b; /* UL_DEL: only b.contact is read; NULL deletes every binding */
 } UlEdit;
 
 typedef struct Ul Ul;

@@ -200,6 +200,8 @@ static int count_after(const Reg *r)
 {
     int n = r->cur.n;
     for (int k = 0; k < r->ned; k++) {
+        if (!r->ed[k].b.contact) /* Contact: * */
+            return 0;
         int existed = 0;
         for (int i = 0; i < r->cur.n; i++)
             if (strcmp(r->cur.b[i].contact, r->ed[k].b.contact) == 0)
@@ -215,10 +217,12 @@ static int remove_all(Reg *r)
     const sip_t *sip = r->m->sip;
     if (sip->sip_contact->m_next || !sip->sip_expires || sip->sip_expires->ex_delta != 0)
         return fail(r, 400, "Invalid Contact: * needs Expires: 0 and no other contact", NULL);
-    for (int i = 0; i < r->cur.n; i++) {
+    for (int i = 0; i < r->cur.n; i++)
         if (check_order(r, i) < 0)
             return fail(r, 400, "Out of Order CSeq", NULL);
-        add_del(r, r->cur.b[i].contact);
+    if (r->cur.n) { /* one edit for all: an AOR may hold more bindings than ed[] */
+        r->ed[0] = (UlEdit){.op = UL_DEL, .b = {.contact = NULL}};
+        r->ned = 1;
     }
     return 0;
 }

@@ -296,6 +296,10 @@ const char *rt_self_hostport(sipc_msg *m);
 /* rt_rr_out.c: add Record-Route `value` ("<sip:...;lr>") to `msg` above its
  * other Record-Routes and below all of its Vias.  0, or -1. */
 int rt_rr_add(msg_t *msg, sip_t *sip, const char *value);
+/* Put a stored Path (RFC 3327: "<uri>,<uri>") on top of the request's
+ * Route set, so it follows the Path to the registered contact.  0, or -1
+ * when the Path does not parse. */
+int rt_path_routes(msg_t *msg, sip_t *sip, const char *path);
 
 /* --- rt_hdr.c: headers by name ---------------------------------------------- */
 

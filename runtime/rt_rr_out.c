@@ -115,3 +115,20 @@ void rt_rr_outbound(sipc_msg *m, msg_t *copy, const char *hop)
         rt_log(RT_LOG_ERROR, "record_route: cannot add the second Record-Route (call-id %s)",
                rt_msg_call_id(csip));
 }
+
+/* Route is an "append" header class in sofia-sip, so the set is rebuilt:
+ * the Path entries first, then the Routes the request had. */
+int rt_path_routes(msg_t *msg, sip_t *sip, const char *path)
+{
+    su_home_t *home = msg_home(msg);
+    sip_route_t *p = sip_route_make(home, path);
+    sip_route_t *old = sip->sip_route ? sip_route_dup(home, sip->sip_route) : NULL;
+    if (!p || (sip->sip_route && !old))
+        return -1;
+    while (sip->sip_route)
+        msg_header_remove(msg, (msg_pub_t *)sip, (msg_header_t *)sip->sip_route);
+    if (msg_header_add_dup(msg, (msg_pub_t *)sip, (msg_header_t *)p) < 0 ||
+        (old && msg_header_add_dup(msg, (msg_pub_t *)sip, (msg_header_t *)old) < 0))
+        return -1;
+    return 0;
+}

@@ -329,24 +329,14 @@ static int count_hop(sipc_msg *bm)
     return 0;
 }
 
-/* Put the Path values a binding was registered with on top of the branch's
- * Route set (RFC 3327 section 5.2: the request follows the Path).  Route is
- * an "append" header class in sofia-sip, so the set is rebuilt: the Path
- * entries, then the Routes the request had. */
+/* The Path a binding was registered with, on top of the branch's Routes. */
 static int add_path_routes(sipc_msg *bm, const char *path)
 {
-    sip_t *sip = bm->sip;
-    sip_route_t *p = sip_route_make(bm->home, path);
-    sip_route_t *old = sip->sip_route ? sip_route_dup(bm->home, sip->sip_route) : NULL;
-    if (!p || (sip->sip_route && !old)) {
-        rt_log(RT_LOG_WARN, "t_relay: stored Path \"%s\" does not parse (call-id %s)", path, rt_msg_call_id(sip));
+    if (rt_path_routes(bm->msg, bm->sip, path) < 0) {
+        rt_log(RT_LOG_WARN, "t_relay: stored Path \"%s\" does not parse (call-id %s)", path,
+               rt_msg_call_id(bm->sip));
         return -1;
     }
-    while (sip->sip_route)
-        msg_header_remove(bm->msg, (msg_pub_t *)sip, (msg_header_t *)sip->sip_route);
-    if (msg_header_add_dup(bm->msg, (msg_pub_t *)sip, (msg_header_t *)p) < 0 ||
-        (old && msg_header_add_dup(bm->msg, (msg_pub_t *)sip, (msg_header_t *)old) < 0))
-        return -1;
     rt_msg_changed(bm);
     return 0;
 }

@@ -119,6 +119,11 @@ int sipc_forward(sipc_msg *m, const sipc_str *uri)
         msg_destroy(copy);
         return 0;
     }
+    if (m->path && rt_path_routes(copy, csip, m->path) < 0) { /* lookup() of a contact behind a Path */
+        rt_log(RT_LOG_WARN, "forward: stored Path \"%s\" does not parse (call-id %s)", m->path, rt_msg_call_id(sip));
+        msg_destroy(copy);
+        return 0;
+    }
     if (rt_out_relay(m, copy, hop) < 0)
         return 0;
     if (hop)

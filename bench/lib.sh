@@ -198,6 +198,64 @@ settle() {
     done
 }
 
+# only_words WHAT "ALLOWED..." LIST...: exit 2 unless every word of LIST
+# is one of ALLOWED (the scripts' knobs: servers, modes, scenarios).
+only_words() {
+    local what=$1 allowed=$2 w
+    shift 2
+    for w in "$@"; do
+        case " $allowed " in *" $w "*) ;; *)
+            echo "$BENCH_NAME: unknown $what '$w' ($allowed)" >&2
+            exit 2
+            ;;
+        esac
+    done
+}
+
+# sipd_launch POLICY READY: start $B/sipd on POLICY on a free UDP port of
+# 127.0.0.1 (logging to $SRV_LOG) and wait until it writes READY.  Sets
+# SRV_PID, SRV_PORT and SIPD_THREADS; or SRV_NA (why not) and returns 1.
+sipd_launch() {
+    local n=200
+    "$B/sipd" -l udp:127.0.0.1:0 --ready-file "$2" "$1" >>"$SRV_LOG" 2>&1 &
+    SRV_PID=$!
+    started "$SRV_PID"
+    while [ ! -s "$2" ]; do
+        if ! alive "$SRV_PID" || [ "$n" -le 0 ]; then
+            stop_pid "$SRV_PID"
+            SRV_NA=$(grep -m1 -o 'this sipd does not provide .* yet' "$SRV_LOG") ||
+                SRV_NA="did not start: $(grep -v '^\s' "$SRV_LOG" | tail -n 1)"
+            SRV_PID=""
+            return 1
+        fi
+        n=$((n - 1))
+        sleep 0.1
+    done
+    sleep 0.2 # the ready file may be written line by line
+    SRV_PORT=$(sed -n 's/^udp:127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$2" | head -n 1)
+    SIPD_THREADS=$(awk '$1 == "Threads:" { print $2 }' "/proc/$SRV_PID/status" 2>/dev/null)
+    [ -n "$SRV_PORT" ] && return 0
+    stop_pid "$SRV_PID"
+    SRV_NA="no udp:127.0.0.1 port in the ready file"
+    SRV_PID=""
+    return 1
+}
+
+# wait_bound: wait (up to 20 s) until something listens on UDP $SRV_PORT
+# while $SRV_PID lives; else stop it, clear SRV_PID and return 1.
+wait_bound() {
+    local n=200
+    while ! port_in /proc/net/udp "$SRV_PORT"; do
+        if ! alive "$SRV_PID" || [ "$n" -le 0 ]; then
+            stop_pid "$SRV_PID"
+            SRV_PID=""
+            return 1
+        fi
+        n=$((n - 1))
+        sleep 0.1
+    done
+}
+
 # port_in TABLE PORT: something is bound to PORT in /proc/net/TABLE.
 port_in() {
     local hex

@@ -142,26 +142,15 @@ if [ "$CALL_RATE_START" -lt 1 ] || [ "$OPT_RATE_START" -lt 1 ] || [ "$STEP_SECON
         "PROXY_STEP_CALLS >= $STEP_CALLS_MIN" >&2
     exit 2
 fi
-for s in $SERVERS; do
-    case $s in sipd | kamailio) ;; *)
-        echo "proxy_bench: unknown server '$s' (sipd, kamailio)" >&2
-        exit 2
-        ;;
-    esac
-done
-for c in $SCENARIOS; do
-    case $c in calls | options) ;; *)
-        echo "proxy_bench: unknown scenario '$c' (calls, options)" >&2
-        exit 2
-        ;;
-    esac
-done
-
 BENCH_NAME=proxy_bench
 BENCH_KEEP=${PROXY_KEEP:-0}
 RATE_MAX_KNOB=PROXY_RATE_MAX
 # shellcheck source=bench/lib.sh
 . "$REPO/bench/lib.sh"
+# shellcheck disable=SC2086 # the knobs are word lists
+only_words server "sipd kamailio" $SERVERS
+# shellcheck disable=SC2086
+only_words scenario "calls options" $SCENARIOS
 bench_setup
 RESULTS=$tmp/results
 : >"$RESULTS"
@@ -188,29 +177,7 @@ server_start() {
             echo "log_level = warn;"
             grep -Ev '^[[:space:]]*(workers|log_level)[[:space:]]*=' "$POLICY"
         } >"$pol"
-        "$B/sipd" -l udp:127.0.0.1:0 --ready-file "$ready" "$pol" >>"$SRV_LOG" 2>&1 &
-        SRV_PID=$!
-        started "$SRV_PID"
-        n=200
-        while [ ! -s "$ready" ]; do
-            if ! alive "$SRV_PID" || [ "$n" -le 0 ]; then
-                stop_pid "$SRV_PID"
-                SRV_NA="did not start: $(grep -v '^\s' "$SRV_LOG" | tail -n 1)"
-                SRV_PID=""
-                return 1
-            fi
-            n=$((n - 1))
-            sleep 0.1
-        done
-        sleep 0.2 # the ready file may be written line by line
-        SRV_PORT=$(sed -n 's/^udp:127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$ready" | head -n 1)
-        SIPD_THREADS=$(awk '$1 == "Threads:" { print $2 }' "/proc/$SRV_PID/status" 2>/dev/null)
-        [ -n "$SRV_PORT" ] || {
-            stop_pid "$SRV_PID"
-            SRV_NA="no udp:127.0.0.1 port in the ready file"
-            SRV_PID=""
-            return 1
-        }
+        sipd_launch "$pol" "$ready" || return 1
         ;;
     kamailio)
         command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || {
@@ -224,17 +191,10 @@ server_start() {
             -l "udp:127.0.0.1:$SRV_PORT" -P "$d/kamailio.pid" -w "$d" -Y "$d" >>"$SRV_LOG" 2>&1 &
         SRV_PID=$!
         started "$SRV_PID"
-        n=200
-        while ! port_in /proc/net/udp "$SRV_PORT"; do
-            if ! alive "$SRV_PID" || [ "$n" -le 0 ]; then
-                stop_pid "$SRV_PID"
-                SRV_NA="did not start: $(grep -m1 -E 'ERROR|CRITICAL' "$SRV_LOG" | sed 's/^.*\]: //')"
-                SRV_PID=""
-                return 1
-            fi
-            n=$((n - 1))
-            sleep 0.1
-        done
+        wait_bound || {
+            SRV_NA="did not start: $(grep -m1 -E 'ERROR|CRITICAL' "$SRV_LOG" | sed 's/^.*\]: //')"
+            return 1
+        }
         sleep 1 # the children fork after the bind
         KAM_PROCS=$(tree_pids "$SRV_PID" | wc -l)
         ;;

@@ -170,27 +170,6 @@ if [ "$RATE_START" -lt 1 ] || [ "$STEP_SECONDS" -lt 1 ] || [ "$STEP_CALLS" -lt "
     echo "register_bench: REG_RATE_START and REG_STEP_SECONDS must be >= 1, REG_STEP_CALLS >= $STEP_CALLS_MIN" >&2
     exit 2
 fi
-for s in $SERVERS; do
-    case $s in sipd | kamailio) ;; *)
-        echo "register_bench: unknown server '$s' (sipd, kamailio)" >&2
-        exit 2
-        ;;
-    esac
-done
-for m in $MODES; do
-    case $m in memory | sqlite | mariadb) ;; *)
-        echo "register_bench: unknown mode '$m' (memory, sqlite, mariadb)" >&2
-        exit 2
-        ;;
-    esac
-done
-for c in $SCENARIOS; do
-    case $c in new | refresh | auth) ;; *)
-        echo "register_bench: unknown scenario '$c' (new, refresh, auth)" >&2
-        exit 2
-        ;;
-    esac
-done
 case " $SCENARIOS " in *" refresh "*)
     case " $SCENARIOS " in *" new "*) ;; *)
         echo "register_bench: the refresh scenario needs new (its pool rate comes from it)" >&2
@@ -211,6 +190,12 @@ MY_KAM_SCHEMAS="standard usrloc"
 has_scen auth && MY_KAM_SCHEMAS="$MY_KAM_SCHEMAS auth_db"
 # shellcheck source=bench/lib.sh
 . "$REPO/bench/lib.sh"
+# shellcheck disable=SC2086 # the knobs are word lists
+only_words server "sipd kamailio" $SERVERS
+# shellcheck disable=SC2086
+only_words mode "memory sqlite mariadb" $MODES
+# shellcheck disable=SC2086
+only_words scenario "new refresh auth" $SCENARIOS
 bench_setup
 RESULTS=$tmp/results
 MEMRES=$tmp/memory
@@ -312,30 +297,7 @@ server_start() {
             esac || { SRV_NA="cannot provision the subscribers (see the server log)"; return 1; }
         fi
         SRV_DB=${url:-memory}
-        "$B/sipd" -l udp:127.0.0.1:0 --ready-file "$ready" "$pol" >>"$SRV_LOG" 2>&1 &
-        SRV_PID=$!
-        started "$SRV_PID"
-        n=200
-        while [ ! -s "$ready" ]; do
-            if ! alive "$SRV_PID" || [ "$n" -le 0 ]; then
-                stop_pid "$SRV_PID"
-                SRV_NA=$(grep -m1 -o 'this sipd does not provide [a-z_]*() yet' "$SRV_LOG") ||
-                    SRV_NA="did not start: $(grep -v '^\s' "$SRV_LOG" | tail -n 1)"
-                SRV_PID=""
-                return 1
-            fi
-            n=$((n - 1))
-            sleep 0.1
-        done
-        sleep 0.2 # the ready file may be written line by line
-        SRV_PORT=$(sed -n 's/^udp:127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$ready" | head -n 1)
-        SIPD_THREADS=$(awk '$1 == "Threads:" { print $2 }' "/proc/$SRV_PID/status" 2>/dev/null)
-        [ -n "$SRV_PORT" ] || {
-            stop_pid "$SRV_PID"
-            SRV_NA="no udp:127.0.0.1 port in the ready file"
-            SRV_PID=""
-            return 1
-        }
+        sipd_launch "$pol" "$ready" || return 1
         ;;
     kamailio)
         command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || {
@@ -391,16 +353,7 @@ server_start() {
             "$kam" "${args[@]}" >>"$SRV_LOG" 2>&1 &
             SRV_PID=$!
             started "$SRV_PID"
-            n=200
-            while ! port_in /proc/net/udp "$SRV_PORT"; do
-                if ! alive "$SRV_PID" || [ "$n" -le 0 ]; then
-                    stop_pid "$SRV_PID"
-                    SRV_PID=""
-                    break
-                fi
-                n=$((n - 1))
-                sleep 0.1
-            done
+            wait_bound
             if [ -n "$SRV_PID" ]; then
                 sleep 1 # the UDP children fork after the bind
                 alive "$SRV_PID" && break

@@ -243,15 +243,14 @@ $(FUZZ_B)/fuzz_sip: $(FUZZ_SIP_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -ltcc $(SOFIA_LIBS) $(DB_LIBS) $(CRYPTO_LIBS) -ldl -lm
 
 # Digest credentials (tests/fuzz/fuzz_creds.c): sofia's header parser,
-# runtime/auth_creds.c, digest.c and auth.c (whose db and log it links but
-# does not use: no subscriber table).
+# runtime/auth_creds.c, digest.c and auth.c (and rt_log for auth.c).
 FUZZ_CREDS_SMOKE_SECONDS ?= 10
-FUZZ_CREDS_OBJS := $(patsubst %,$(FUZZ_B)/obj/runtime/%.o,auth auth_creds digest rt_log db db_sqlite db_mysql db_schema) \
+FUZZ_CREDS_OBJS := $(patsubst %,$(FUZZ_B)/obj/runtime/%.o,auth auth_creds digest rt_log) \
                    $(FUZZ_B)/obj/tests/fuzz/fuzz_creds.o
 $(FUZZ_B)/obj/tests/fuzz/fuzz_creds.o: FUZZ_CFLAGS += $(SOFIA_CFLAGS)
 $(FUZZ_B)/fuzz_creds: $(FUZZ_CREDS_OBJS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(SOFIA_LIBS) $(DB_LIBS) $(CRYPTO_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(SOFIA_LIBS) $(CRYPTO_LIBS)
 
 $(FUZZ_B)/fuzz_check: $(FUZZ_OBJS)
 	@$(if $(Q),echo "  LD      $@")

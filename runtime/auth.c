@@ -2,9 +2,8 @@
 /*
  * auth.c - nonces, nonce counts and HA1 lookups (see auth.h).
  *
- * Ownership: an Auth owns its secret, its nonce-count table (malloc'd
- * entries in a chained hash) and its one prepared statement; the Db is
- * borrowed from the services (rt_services.c).
+ * Ownership: an Auth owns its secret and its nonce-count table (malloc'd
+ * entries in a chained hash).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +32,6 @@ struct Auth {
     int expire;
     int deterministic;
     uint64_t counter;
-    Db *db;
-    DbStmt *ha1;
     NcEntry *nc[NC_BUCKETS];
     size_t nnc;
     int64_t next_sweep;
@@ -48,7 +45,7 @@ static uint32_t fnv32(const char *s)
     return h;
 }
 
-Auth *auth_create(const char *secret, const char *node, int nonce_expire, int deterministic, Db *db)
+Auth *auth_create(const char *secret, const char *node, int nonce_expire, int deterministic)
 {
     Auth *a = calloc(1, sizeof *a);
     if (!a)
@@ -68,7 +65,6 @@ Auth *auth_create(const char *secret, const char *node, int nonce_expire, int de
     snprintf(a->node_hex, sizeof a->node_hex, "%08x", fnv32(node ? node : ""));
     a->expire = nonce_expire > 0 ? nonce_expire : AUTH_NONCE_EXPIRE_DEFAULT;
     a->deterministic = deterministic;
-    a->db = db;
     return a;
 }
 
@@ -81,8 +77,6 @@ void auth_destroy(Auth *a)
             next = e->next;
             free(e);
         }
-    if (a->ha1)
-        db_finalize(a->ha1);
     free(a->secret);
     free(a);
 }
@@ -193,28 +187,4 @@ int auth_nc_use(Auth *a, const char *nonce, uint32_t nc, int64_t now)
     *head = e;
     a->nnc++;
     return 0;
-}
-
-int auth_ha1(Auth *a, const char *user, const char *domain, int sha256, char out[65])
-{
-    if (!a->db)
-        return 0;
-    if (!a->ha1 && !(a->ha1 = db_prepare(a->db, "SELECT ha1, ha1_sha256 FROM subscriber "
-                                                "WHERE username = ? AND domain = ?")))
-        return -1;
-    db_reset(a->ha1);
-    if (db_bind_text(a->ha1, 1, user) < 0 || db_bind_text(a->ha1, 2, domain) < 0)
-        return -1;
-    int rc = db_step(a->ha1), found = 0;
-    if (rc == DB_ROW) {
-        const char *h = db_col_text(a->ha1, sha256 ? 1 : 0);
-        size_t want = sha256 ? 64 : 32;
-        if (h && strlen(h) == want) {
-            for (size_t i = 0; i <= want; i++) /* hashed as text: lower-case hex, as computed */
-                out[i] = (char)(h[i] >= 'A' && h[i] <= 'F' ? h[i] - 'A' + 'a' : h[i]);
-            found = 1;
-        }
-    }
-    db_reset(a->ha1);
-    return rc == DB_ERR ? -1 : found;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * auth.h - the state behind digest authentication (auth.c): nonces that
- * cannot be forged or replayed, and the credentials' HA1 from the database.
+ * cannot be forged or replayed.  The users' HA1s are the subscriber
+ * table's (subscriber.h).
  * The SIP side (challenges, authorize) is stdlib/auth_fn.c; parsing the
  * credentials is auth_creds.c.
  *
@@ -34,9 +35,8 @@
 typedef struct Auth Auth;
 
 /* secret NULL: a random one (nonces then die with the process and are
- * not shared).  `deterministic`: salts count from 0 (offline tests).
- * db may be NULL (no subscriber table: every authorize fails). */
-Auth *auth_create(const char *secret, const char *node, int nonce_expire, int deterministic, Db *db);
+ * not shared).  `deterministic`: salts count from 0 (offline tests). */
+Auth *auth_create(const char *secret, const char *node, int nonce_expire, int deterministic);
 void auth_destroy(Auth *a);
 
 /* auth_secret.c: the nonce key kept in db (made there when absent), as a
@@ -51,9 +51,5 @@ AuthNonce auth_nonce_check(const Auth *a, const char *nonce, const char *realm, 
 
 /* Records nonce count `nc` of `nonce`: 0 first use, -1 a replay. */
 int auth_nc_use(Auth *a, const char *nonce, uint32_t nc, int64_t now);
-
-/* The HA1 of user@domain for the SHA-256 (sha256 != 0) or MD5 family
- * into out: 1 found, 0 no such user (or no HA1 of that family), -1 db error. */
-int auth_ha1(Auth *a, const char *user, const char *domain, int sha256, char out[65]);
 
 #endif

@@ -104,7 +104,7 @@ static Auth *start_auth(const RtPolicy *p, const RtServiceOpts *o, Db *db, char 
 {
     int expire = (int)rt_policy_setting_int(p, "auth.nonce_expire", AUTH_NONCE_EXPIRE_DEFAULT);
     if (o->offline)
-        return auth_create("sipc-test-secret", "siptest", expire, 1, db);
+        return auth_create("sipc-test-secret", "siptest", expire, 1);
     const char *secret = rt_policy_setting_str(p, "auth.secret", NULL);
     char host[256] = "sipd";
     if (gethostname(host, sizeof host - 1) < 0)
@@ -114,7 +114,7 @@ static Auth *start_auth(const RtPolicy *p, const RtServiceOpts *o, Db *db, char 
     char *kept = NULL;
     if (!secret && !(secret = kept = auth_secret_from_db(db, err, errlen)))
         return NULL;
-    Auth *a = auth_create(secret, node, expire, 0, db);
+    Auth *a = auth_create(secret, node, expire, 0);
     free(kept);
     if (!a)
         snprintf(err, errlen, "out of memory");

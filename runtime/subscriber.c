@@ -5,12 +5,13 @@
  * row matched (the mysql driver counts matched rows).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "subscriber.h"
 
 struct Subs {
     Db *db;
-    DbStmt *exists, *upd, *ins, *del;
+    DbStmt *exists, *ha1, *upd, *ins, *del;
     DbStmt *list_all, *list_dom; /* subs_list without and with a domain */
 };
 
@@ -26,7 +27,7 @@ void subs_close(Subs *s)
 {
     if (!s)
         return;
-    DbStmt *all[] = {s->exists, s->upd, s->ins, s->del, s->list_all, s->list_dom};
+    DbStmt *all[] = {s->exists, s->ha1, s->upd, s->ins, s->del, s->list_all, s->list_dom};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i])
             db_finalize(all[i]);
@@ -51,6 +52,25 @@ int subs_exists(Subs *s, const char *user, const char *domain)
     int rc = db_step(st);
     db_reset(st);
     return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int subs_ha1(Subs *s, const char *user, const char *domain, int sha256, char out[65])
+{
+    DbStmt *st = stmt(s, &s->ha1, "SELECT ha1, ha1_sha256 FROM subscriber WHERE username = ? AND domain = ?");
+    if (!st || db_bind_text(st, 1, user) < 0 || db_bind_text(st, 2, domain) < 0)
+        return -1;
+    int rc = db_step(st), found = 0;
+    if (rc == DB_ROW) {
+        const char *h = db_col_text(st, sha256 ? 1 : 0);
+        size_t want = sha256 ? 64 : 32;
+        if (h && strlen(h) == want) {
+            for (size_t i = 0; i <= want; i++) /* hashed as text: lower-case hex, as computed */
+                out[i] = (char)(h[i] >= 'A' && h[i] <= 'F' ? h[i] - 'A' + 'a' : h[i]);
+            found = 1;
+        }
+    }
+    db_reset(st);
+    return rc == DB_ERR ? -1 : found;
 }
 
 int subs_set(Subs *s, const char *user, const char *domain, const char *ha1_md5, const char *ha1_sha256)

@@ -20,6 +20,11 @@ void subs_close(Subs *s);
 /* 1 if user@domain is provisioned, 0 if not, -1 on a database error. */
 int subs_exists(Subs *s, const char *user, const char *domain);
 
+/* The HA1 of user@domain for the SHA-256 (sha256 != 0) or MD5 family,
+ * lower-case hex, into out: 1 found, 0 no such user (or no HA1 of that
+ * family), -1 on a database error. */
+int subs_ha1(Subs *s, const char *user, const char *domain, int sha256, char out[65]);
+
 /* Provisioning (sipctl): add or change a user's HA1s (lower-case hex:
  * MD5 of "user:realm:password", SHA-256 of the same), remove one.  0, or
  * -1 (db_error). subs_set returns 1 when the user was new. */

@@ -137,6 +137,12 @@ static int by_preference(const void *pa, const void *pb)
     return strcmp(a->contact, b->contact);
 }
 
+void ul_list_sort(UlList *l)
+{
+    if (l->n > 1)
+        qsort(l->b, (size_t)l->n, sizeof *l->b, by_preference);
+}
+
 int ul_get(Ul *ul, const char *tbl, const char *aor, int64_t now, UlList *out)
 {
     out->b = NULL;
@@ -154,8 +160,7 @@ int ul_get(Ul *ul, const char *tbl, const char *aor, int64_t now, UlList *out)
         ul_list_free(out);
         return -1;
     }
-    if (out->n > 1)
-        qsort(out->b, (size_t)out->n, sizeof *out->b, by_preference);
+    ul_list_sort(out);
     return 0;
 }
 

@@ -94,6 +94,8 @@ long ul_load(Ul *ul, int64_t now, char *err, size_t errlen);
  * or -1 on a database error (logged). */
 int ul_get(Ul *ul, const char *tbl, const char *aor, int64_t now, UlList *out);
 void ul_list_free(UlList *l);
+/* Best first, as ul_get() returns them. */
+void ul_list_sort(UlList *l);
 /* Append a deep copy of b; -1 when out of memory. */
 int ul_list_push(UlList *l, const UlBinding *b);
 

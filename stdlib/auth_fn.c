@@ -41,6 +41,7 @@
 #include "auth_creds.h"
 #include "registrar.h"
 #include "rt_internal.h"
+#include "subscriber.h"
 
 enum { CH_MD5_ONLY = 1, CH_SHA256_ONLY = 2 };
 
@@ -69,10 +70,11 @@ static const char *printable(sipc_msg *m, const char *s)
 static int result(sipc_msg *m, int state, const char *user, const char *why)
 {
     m->auth_state = state;
-    user = printable(m, user);
-    if (state != RT_AUTH_OK && state != RT_AUTH_NONE)
+    if (state != RT_AUTH_OK && state != RT_AUTH_NONE && rt_log_enabled(RT_LOG_INFO)) {
+        user = printable(m, user);
         rt_log(RT_LOG_INFO, "authorize%s%s: %s (call-id %s)", user ? " " : "", user ? user : "", why,
                rt_msg_call_id(m->sip));
+    }
     if (state != RT_AUTH_NONE && state != RT_AUTH_OK)
         rt_trace(m, "authorize failed: %s", why);
     return state == RT_AUTH_OK;
@@ -121,7 +123,7 @@ static int authorize(sipc_msg *m, const sipc_str *realm_arg, const sipc_str *tab
 
     char ha1[65], sess[DIGEST_HEX_MAX], want[DIGEST_HEX_MAX];
     int sha = digest_base(c.alg) == DIGEST_SHA256;
-    int h = auth_ha1(m->env->auth, c.username, realm, sha, ha1);
+    int h = m->env->subs ? subs_ha1(m->env->subs, c.username, realm, sha, ha1) : 0;
     if (h < 0)
         return result(m, RT_AUTH_FAILED, c.username, "the subscriber table cannot be read");
     if (h == 0)

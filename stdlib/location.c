@@ -117,7 +117,8 @@ int sipc_lookup(sipc_msg *m, const sipc_str *table, const sipc_str *uri)
         m->append_tail = &a->next;
         if (!m->br)
             m->br = rt_str_cview(m, a->uri);
-        rt_trace(m, "append_branch %s", rt_rec_quote(m, rt_str_cview(m, a->uri)));
+        if (m->rec) /* quoting allocates: only for a transcript */
+            rt_trace(m, "append_branch %s", rt_rec_quote(m, rt_str_cview(m, a->uri)));
     }
     ul_list_free(&l);
     if (!ok)

@@ -312,12 +312,37 @@ static const char *date_line(sipc_msg *m, int64_t now)
     return su_sprintf(m->home, "Date: %s\r\n", buf);
 }
 
+/* The bindings once the edits are applied, best first, as ul_get() would
+ * read them back: those before that no edit touched, then every put.  Made
+ * here rather than read again (a second SELECT in db_only mode). */
+static int bindings_after(const Reg *r, UlList *out)
+{
+    out->b = NULL;
+    out->n = 0;
+    for (int i = 0; i < r->cur.n; i++) {
+        int touched = 0;
+        for (int k = 0; k < r->ned && !touched; k++)
+            touched = !r->ed[k].b.contact || strcmp(r->ed[k].b.contact, r->cur.b[i].contact) == 0;
+        if (!touched && ul_list_push(out, &r->cur.b[i]) < 0)
+            return -1;
+    }
+    for (int k = 0; k < r->ned; k++)
+        if (r->ed[k].op == UL_PUT && ul_list_push(out, &r->ed[k].b) < 0)
+            return -1;
+    ul_list_sort(out);
+    return 0;
+}
+
 /* The 200 OK: every binding now, with its remaining expiry. */
 static int reply_ok(Reg *r)
 {
     UlList now;
-    if (ul_get(r->m->env->ul, r->tbl, r->aor, r->now, &now) < 0)
+    if (r->flags & REG_NO_REPLY)
+        return 1;
+    if (bindings_after(r, &now) < 0) {
+        ul_list_free(&now);
         return refuse(r, 500, "Server Internal Error", NULL);
+    }
     char *extra = su_strdup(r->m->home, "");
     for (int i = 0; extra && i < now.n; i++) {
         const UlBinding *b = &now.b[i];
@@ -346,9 +371,7 @@ static int reply_ok(Reg *r)
         extra = su_sprintf(r->m->home, "%s%s", extra, date_line(r->m, r->now));
     if (!extra)
         return refuse(r, 500, "Server Internal Error", NULL);
-    if (!(r->flags & REG_NO_REPLY) && rt_sl_reply_hdrs(r->m, 200, "OK", extra) < 0)
-        return 0;
-    return 1;
+    return rt_sl_reply_hdrs(r->m, 200, "OK", extra) == 0;
 }
 
 int sipc_save(sipc_msg *m, const sipc_str *table, sipc_int flags)
@@ -386,10 +409,11 @@ int sipc_save(sipc_msg *m, const sipc_str *table, sipc_int flags)
         refuse(&r, 500, "Server Internal Error", NULL);
         rc = -1;
     }
+    if (rc == 0) {
+        rt_log(RT_LOG_DEBUG, "REGISTER for %s: %d change%s (call-id %s)", r.aor, r.ned, r.ned == 1 ? "" : "s",
+               rt_msg_call_id(sip));
+        rc = reply_ok(&r) ? 0 : -1; /* before r.cur goes: the edits point into it */
+    }
     ul_list_free(&r.cur);
-    if (rc < 0)
-        return 0;
-    rt_log(RT_LOG_DEBUG, "REGISTER for %s: %d change%s (call-id %s)", r.aor, r.ned, r.ned == 1 ? "" : "s",
-           rt_msg_call_id(sip));
-    return reply_ok(&r);
+    return rc == 0;
 }

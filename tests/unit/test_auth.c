@@ -12,7 +12,7 @@
 
 static void test_nonce_roundtrip(void)
 {
-    Auth *a = auth_create("secret", "node-a", 300, 1, NULL);
+    Auth *a = auth_create("secret", "node-a", 300, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     char n[AUTH_NONCE_LEN + 1], n2[AUTH_NONCE_LEN + 1];
     auth_nonce_make(a, "example.com", T0, n);
@@ -43,10 +43,10 @@ static void test_nonce_roundtrip(void)
 /* Nodes sharing the secret accept each other's nonces; others do not. */
 static void test_nonce_shared_secret(void)
 {
-    Auth *a = auth_create("shared", "node-a", 300, 0, NULL);
-    Auth *b = auth_create("shared", "node-b", 300, 0, NULL);
-    Auth *c = auth_create("different", "node-a", 300, 0, NULL);
-    Auth *r = auth_create(NULL, "node-r", 300, 0, NULL); /* a random key */
+    Auth *a = auth_create("shared", "node-a", 300, 0);
+    Auth *b = auth_create("shared", "node-b", 300, 0);
+    Auth *c = auth_create("different", "node-a", 300, 0);
+    Auth *r = auth_create(NULL, "node-r", 300, 0); /* a random key */
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
@@ -67,7 +67,7 @@ static void test_nonce_shared_secret(void)
 
 static void test_nonce_counts(void)
 {
-    Auth *a = auth_create("secret", "n", 300, 1, NULL);
+    Auth *a = auth_create("secret", "n", 300, 1);
     char n[AUTH_NONCE_LEN + 1], m[AUTH_NONCE_LEN + 1];
     auth_nonce_make(a, "example.com", T0, n);
     auth_nonce_make(a, "example.com", T0, m);

@@ -199,6 +199,9 @@ void rt_msg_release(sipc_msg *m);
 void rt_msg_changed(sipc_msg *m);
 /* "1.2.3.4:5060" or "[::1]:5060" into buf, for log lines; returns buf. */
 const char *rt_msg_source(const sipc_msg *m, char *buf, size_t n);
+/* Unix seconds for what expires at an absolute time (bindings, nonces):
+ * the clock in sipd, the case's fixed instant offline (clock_fixed). */
+int64_t rt_wall_now(const RtMsgEnv *env);
 /* The Call-ID for log lines, "-" when absent; never NULL. */
 const char *rt_msg_call_id(const sip_t *sip);
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/su_addrinfo.h>
@@ -197,4 +198,11 @@ void sipc_loop_limit(sipc_msg *m, int line)
     const sipc_policy_desc *d = m->policy ? rt_policy_desc(m->policy) : NULL;
     rt_log(RT_LOG_WARN, "%s:%d: while loop stopped after max_while_loops iterations (call-id %s)",
            d && d->source_name ? d->source_name : "policy", line, rt_msg_call_id(m->sip));
+}
+
+int64_t rt_wall_now(const RtMsgEnv *env)
+{
+    if (env && env->clock_fixed)
+        return env->clock_fixed;
+    return (int64_t)time(NULL);
 }

@@ -32,7 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "registrar.h"
 #include "auth.h"
 #include "rt_defence.h"
 #include "rt_services.h"
@@ -40,6 +39,10 @@
 #include "ul.h"
 
 #define FLUSH_INTERVAL_DEFAULT 10
+/* Defaults of the registrar.* settings (SPEC.md section 2.4). */
+#define REG_MIN_EXPIRES_DEFAULT 60
+#define REG_MAX_EXPIRES_DEFAULT 86400
+#define REG_DEFAULT_EXPIRES_DEFAULT 3600
 
 struct RtServices {
     Db *db;

@@ -39,7 +39,6 @@
 
 #include "auth.h"
 #include "auth_creds.h"
-#include "registrar.h"
 #include "rt_internal.h"
 #include "subscriber.h"
 
@@ -114,7 +113,7 @@ static int authorize(sipc_msg *m, const sipc_str *realm_arg, const sipc_str *tab
     if (!c.qop)
         return result(m, RT_AUTH_FAILED, c.username, "no qop: nonce counts are required");
 
-    int64_t now = reg_now(m);
+    int64_t now = rt_wall_now(m->env);
     AuthNonce nr = auth_nonce_check(m->env->auth, c.nonce, realm, now);
     if (nr == AUTH_NONCE_BAD)
         return result(m, RT_AUTH_FAILED, c.username, "a nonce not issued here");
@@ -182,7 +181,7 @@ static int challenge(sipc_msg *m, const sipc_str *realm_arg, sipc_int flags, int
             return 0;
         }
     char nonce[AUTH_NONCE_LEN + 1];
-    auth_nonce_make(m->env->auth, realm, reg_now(m), nonce);
+    auth_nonce_make(m->env->auth, realm, rt_wall_now(m->env), nonce);
     int stale = m->auth_state == RT_AUTH_STALE;
     /* Both flags (3) mean both algorithms: a challenge names at least one. */
     int only_md5 = (flags & 3) == CH_MD5_ONLY, only_sha = (flags & 3) == CH_SHA256_ONLY;

@@ -14,7 +14,6 @@
  * changing nothing, when the AOR has no binding.
  */
 #include <string.h>
-#include <time.h>
 
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/su_string.h>
@@ -33,13 +32,6 @@ const char *reg_aor(sipc_msg *m, const url_t *u)
             if (*h >= 'A' && *h <= 'Z')
                 *h = (char)(*h - 'A' + 'a');
     return aor;
-}
-
-int64_t reg_now(const sipc_msg *m)
-{
-    if (m->env && m->env->clock_fixed)
-        return m->env->clock_fixed;
-    return (int64_t)time(NULL);
 }
 
 const char *reg_table(sipc_msg *m, const sipc_str *t)
@@ -81,7 +73,7 @@ int sipc_lookup(sipc_msg *m, const sipc_str *table, const sipc_str *uri)
         return 0;
     const char *aor = target_aor(m, "lookup()", uri);
     UlList l;
-    if (!aor || ul_get(m->env->ul, reg_table(m, table), aor, reg_now(m), &l) < 0)
+    if (!aor || ul_get(m->env->ul, reg_table(m, table), aor, rt_wall_now(m->env), &l) < 0)
         return 0;
     if (l.n == 0) {
         rt_log(RT_LOG_DEBUG, "lookup(): no contact for %s (call-id %s)", aor, rt_msg_call_id(m->sip));
@@ -132,7 +124,7 @@ int sipc_registered(sipc_msg *m, const sipc_str *table, const sipc_str *uri)
         return 0;
     const char *aor = target_aor(m, "registered()", uri);
     UlList l;
-    if (!aor || ul_get(m->env->ul, reg_table(m, table), aor, reg_now(m), &l) < 0)
+    if (!aor || ul_get(m->env->ul, reg_table(m, table), aor, rt_wall_now(m->env), &l) < 0)
         return 0;
     int n = l.n;
     ul_list_free(&l);
@@ -153,7 +145,7 @@ int sipc_unregister(sipc_msg *m, const sipc_str *table, const sipc_str *aor_uri,
         if (!cu || !(c = url_as_string(m->home, cu)))
             return 0;
     }
-    int n = ul_remove(m->env->ul, reg_table(m, table), aor, c, reg_now(m));
+    int n = ul_remove(m->env->ul, reg_table(m, table), aor, c, rt_wall_now(m->env));
     if (n > 0)
         rt_trace(m, "unregister %s: %d contact%s removed", aor, n, n == 1 ? "" : "s");
     return n > 0;

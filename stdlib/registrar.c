@@ -387,7 +387,7 @@ int sipc_save(sipc_msg *m, const sipc_str *table, sipc_int flags)
         return refuse(&r, 500, "Server Internal Error", NULL);
     }
     r.tbl = reg_table(m, table);
-    r.now = reg_now(m);
+    r.now = rt_wall_now(m->env);
     if (!(r.aor = sip->sip_to ? reg_aor(m, sip->sip_to->a_url) : NULL))
         return refuse(&r, 400, "Invalid AOR in To", NULL);
     if (strlen(r.aor) > MAX_AOR)

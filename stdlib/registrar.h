@@ -10,11 +10,6 @@
 #include "rt_internal.h"
 #include "ul.h"
 
-/* Defaults of the registrar.* settings. */
-#define REG_MIN_EXPIRES_DEFAULT 60
-#define REG_MAX_EXPIRES_DEFAULT 86400
-#define REG_DEFAULT_EXPIRES_DEFAULT 3600
-
 /* save() flags (SPEC.md section 6). */
 enum {
     REG_NO_REPLY = 1, /* the policy replies itself: save() sends nothing */
@@ -25,8 +20,6 @@ enum {
  * case, no port or parameters (RFC 3261 section 10.3 step 5), in m's home;
  * NULL for a URI with no user or that is not sip:/sips:. */
 const char *reg_aor(sipc_msg *m, const url_t *u);
-/* The clock: the real one in sipd, the case's fixed instant offline. */
-int64_t reg_now(const sipc_msg *m);
 /* The table name argument as a C string in m's home. */
 const char *reg_table(sipc_msg *m, const sipc_str *t);
 

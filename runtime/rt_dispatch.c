@@ -5,7 +5,9 @@
  * The one place where a request meets the main route and a reply meets the
  * main onreply_route, shared by sipd (rt_server.c, messages from nta) and
  * `sipc test` (rt_test.c, messages from case files), so both run exactly
- * the same code.  Each takes over the caller's reference to `msg`.  The
+ * the same code.  Each takes over the caller's reference to `msg`.  A
+ * request's Route entries naming us are removed before the policy runs
+ * (rt_route_in.c).  The
  * transaction core (runtime/tm*.c) runs its failure, branch and reply
  * routes through rt_dispatch_run(), on contexts it makes itself.
  */
@@ -32,6 +34,7 @@ void rt_dispatch_request(const RtMsgEnv *env, sipc_route_fn route, msg_t *msg, s
 {
     sipc_msg m;
     rt_msg_init(&m, env, msg, sip);
+    rt_route_in(&m); /* our own Route entries go before the policy looks */
     int rc = rt_dispatch_run(&m, route);
     if (m.tm) /* t_relay() made a transaction: the request route lets go of it */
         tm_request_done(&m, rc);

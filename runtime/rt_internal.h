@@ -126,6 +126,7 @@ typedef struct RtMsgEnv {
     Trusted *trusted;       /* trusted peers (runtime/trusted.h); NULL when unused */
     RtRegCfg reg;           /* registrar.* settings */
     long long clock_fixed;  /* offline: the instant (unix s) every case runs at; 0: the clock */
+    char rr_key[65];        /* Record-Route signing key, hex (rt_route_in.c); "" signs nothing */
 } RtMsgEnv;
 
 struct sipc_msg {
@@ -169,6 +170,14 @@ struct sipc_msg {
     int reply_code; /* last status sent by sl_send_reply */
     int mf_state;   /* mf_process_maxfwd_header: 0 not run, 1 passed, -1 refused */
     int rr_added;   /* record_route() ran */
+    /* The Route header (rt_route_in.c): our own entries are removed
+     * before the policy runs; what remains chooses a next hop only when
+     * routes_ok. */
+    int routed_by_us;  /* a Route of ours with our signature was removed */
+    int routes_ok;     /* remaining Routes accepted: routed_by_us, loose_route_preloaded() */
+    int loose_routed;  /* loose_route() took the next hop from the Route set */
+    int ruri_consumed; /* failure_route: the request URI already failed; t_relay() skips it
+                        * until $ru, $du or lookup() give a new target */
     int loop_logged;
 
     /* Transactions (runtime/tm.h). */
@@ -204,6 +213,20 @@ const char *rt_msg_source(const sipc_msg *m, char *buf, size_t n);
 int64_t rt_wall_now(const RtMsgEnv *env);
 /* The Call-ID for log lines, "-" when absent; never NULL. */
 const char *rt_msg_call_id(const sip_t *sip);
+
+/* --- rt_route_in.c: the Route header and our Record-Route signature -------------- */
+
+/* Derive the Record-Route signing key from the shared secret into env. */
+void rt_rr_key_init(RtMsgEnv *env, const char *secret);
+/* The `sig` parameter value for a Record-Route of m's dialog, in the
+ * message home; NULL when there is no key. */
+const char *rt_rr_sig(sipc_msg *m);
+/* RFC 3261 section 16.4 before the policy runs: remove the Routes naming
+ * us (noting in routed_by_us whether one carried our signature). */
+void rt_route_in(sipc_msg *m);
+/* The top Route when the policy has not accepted the Route set, else NULL:
+ * a relay by the request URI must not happen while it is there. */
+const sip_route_t *rt_route_unaccepted(const sipc_msg *m);
 
 /* --- rt_dispatch.c: the policy meets a message -------------------------------- */
 
@@ -286,6 +309,9 @@ const sipc_str *rt_pv_keep(sipc_msg *m, int slot, const sipc_str *v);
  * tel: URI.  NULL, and a warning, for anything else, including text with
  * spaces or control characters. */
 url_t *rt_parse_uri(sipc_msg *m, const char *what, const sipc_str *v, int allow_tel);
+/* Make a copy of `u` (in the message home) the request URI; 0, or -1 out
+ * of memory.  As $ru = ... does, it gives a failure_route a new target. */
+int rt_ruri_replace(sipc_msg *m, const url_t *u);
 
 /* --- rt_self.c: our own addresses ------------------------------------------ */
 
@@ -296,6 +322,9 @@ int rt_url_is_self(const sipc_msg *m, const url_t *url);
 int rt_host_is_self(const sipc_msg *m, const char *host);
 /* Our address as "HOST:PORT" for Record-Route, in the message home. */
 const char *rt_self_hostport(sipc_msg *m);
+/* rt_rr_out.c: a Record-Route value of ours, "<sip:HOSTPORT;lr;sig=...>"
+ * (`;transport=` when transport is not NULL), in the message home. */
+char *rt_rr_value(sipc_msg *m, const char *hostport, const char *transport);
 /* rt_rr_out.c: add Record-Route `value` ("<sip:...;lr>") to `msg` above its
  * other Record-Routes and below all of its Vias.  0, or -1. */
 int rt_rr_add(msg_t *msg, sip_t *sip, const char *value);
@@ -375,8 +404,8 @@ int rt_sl_reply(sipc_msg *m, int code, const char *reason);
 int rt_sl_reply_hdrs(sipc_msg *m, int code, const char *reason, const char *extra);
 /* stdlib/fwd.c: the next hop of m's request as forward() and t_relay()
  * choose it: `uri` if given (*bad set when it is not a usable URI), $du,
- * the top Route when it is a loose router other than us, else NULL (the
- * request URI).  In the message home. */
+ * the top Route when it is a loose router's and the policy accepted the
+ * Route set, else NULL (the request URI).  In the message home. */
 const char *rt_next_hop(sipc_msg *m, const sipc_str *uri, int *bad);
 
 #endif /* SIPC_RT_INTERNAL_H */

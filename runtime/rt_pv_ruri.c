@@ -80,6 +80,16 @@ static void set_ruri(sipc_msg *m, const url_t *u)
     *rq->rq_url = *u;
     msg_fragment_clear(rq->rq_common);
     rt_msg_changed(m);
+    m->ruri_consumed = 0; /* a new target for a failure_route's t_relay() */
+}
+
+int rt_ruri_replace(sipc_msg *m, const url_t *u)
+{
+    url_t *c = url_hdup(m->home, u);
+    if (!c)
+        return -1;
+    set_ruri(m, c);
+    return 0;
 }
 
 /* A copy of the request URI to edit one part of; NULL if there is none. */
@@ -206,4 +216,5 @@ void sipc_pv_set_du(sipc_msg *m, const sipc_str *v)
     if (!u)
         return;
     m->du = rt_str_cview(m, url_as_string(m->home, u));
+    m->ruri_consumed = 0; /* a new next hop: the request URI may be tried through it */
 }

@@ -13,7 +13,8 @@
  * Record-Route, for our interface on that side, goes on top of the first:
  * the callee's requests then enter through the outbound interface, and the
  * caller's (which use the Record-Routes in reverse) through the inbound
- * one.  loose_route() removes both, as both are ours.
+ * one.  Both carry the dialog's signature (rt_route_in.c), and both are
+ * removed before the policy runs, as both are ours.
  *
  * In sipd the outbound interface is our listening transport of that
  * protocol and family (none: no second Record-Route; the send fails
@@ -38,6 +39,13 @@
 
 #include "rt_internal.h"
 #include "rt_listen.h"
+
+char *rt_rr_value(sipc_msg *m, const char *hostport, const char *transport)
+{
+    const char *sig = rt_rr_sig(m);
+    return su_sprintf(m->home, "<sip:%s%s%s;lr%s%s>", hostport, transport ? ";transport=" : "",
+                      transport ? transport : "", sig ? ";sig=" : "", sig ? sig : "");
+}
 
 int rt_rr_add(msg_t *msg, sip_t *sip, const char *value)
 {
@@ -109,8 +117,7 @@ void rt_rr_outbound(sipc_msg *m, msg_t *copy, const char *hop)
                out_proto, out_v6 ? "IPv6" : "IPv4", rt_msg_call_id(csip));
         return;
     }
-    char *rr = strcmp(out_proto, "udp") ? su_sprintf(m->home, "<sip:%s;transport=%s;lr>", hp, out_proto)
-                                        : su_sprintf(m->home, "<sip:%s;lr>", hp);
+    char *rr = rt_rr_value(m, hp, strcmp(out_proto, "udp") ? out_proto : NULL);
     if (!rr || rt_rr_add(copy, csip, rr) < 0)
         rt_log(RT_LOG_ERROR, "record_route: cannot add the second Record-Route (call-id %s)",
                rt_msg_call_id(csip));

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/rand.h>
+
 #include "auth.h"
 #include "rt_defence.h"
 #include "rt_services.h"
@@ -122,6 +124,42 @@ static Auth *start_auth(const RtPolicy *p, const RtServiceOpts *o, Db *db, char 
     if (!a)
         snprintf(err, errlen, "out of memory");
     return a;
+}
+
+/* The Record-Route signing key (runtime/rt_route_in.c), from the secret
+ * the nodes share as for nonces: auth.secret, else the key kept in the
+ * database when the policy uses one.  A policy with neither gets a random
+ * key: dialogs record-routed before a restart then cannot be continued
+ * through this server after it, which the log says at start. */
+static int start_rr_key(const RtPolicy *p, const RtServiceOpts *o, Db *db, RtMsgEnv *env, char *err,
+                        size_t errlen)
+{
+    const char *secret = o->offline ? "sipc-test-secret" : rt_policy_setting_str(p, "auth.secret", NULL);
+    if (secret) {
+        rt_rr_key_init(env, secret);
+        return 0;
+    }
+    if (db) {
+        char *kept = auth_secret_from_db(db, err, errlen);
+        if (!kept)
+            return -1;
+        rt_rr_key_init(env, kept);
+        free(kept);
+        return 0;
+    }
+    unsigned char rnd[32];
+    char hex[2 * sizeof rnd + 1];
+    if (RAND_bytes(rnd, sizeof rnd) != 1) {
+        snprintf(err, errlen, "no random bytes for the Record-Route key");
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof rnd; i++)
+        snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+    rt_rr_key_init(env, hex);
+    rt_log(RT_LOG_WARN, "record_route: no auth.secret and no database: Record-Route values are signed with a key "
+           "that dies with this process, so dialogs will not continue through a restarted sipd; set auth.secret "
+           "(the same on every node) to keep them");
+    return 0;
 }
 
 static void on_expire(su_root_magic_t *rm, su_timer_t *t, su_timer_arg_t *arg)
@@ -215,6 +253,8 @@ RtServices *rt_services_start(const RtPolicy *p, su_root_t *root, const RtServic
     env->subs = s->subs;
     env->auth = s->auth;
 defence:
+    if ((svc & SIPC_SVC_RR) && start_rr_key(p, o, s->db, env, err, errlen) < 0)
+        goto fail;
     /* --- defences (rt_defence.c): trusted peers over s->db, which is
      * open when the policy calls allow_trusted(), and anti-flood. --- */
     if (!(s->defence = rt_defence_start(p, root, s->db, env, err, errlen)))

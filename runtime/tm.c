@@ -182,6 +182,7 @@ static TmTrans *tm_create(sipc_msg *m)
     t->on_reply = m->on_reply;
     t->mf_done = m->mf_state > 0;
     t->rr_added = m->rr_added;
+    t->routes_ok = m->routes_ok;
     t->is_invite = m->sip->sip_request->rq_method == sip_method_invite;
     t->busy = 1; /* the request route's hold, until tm_request_done() */
     t->next = tab->head;
@@ -244,6 +245,7 @@ int tm_ctx_request(sipc_msg *m, TmTrans *t)
     tm_ctx_attach(m, t);
     m->mf_state = t->mf_done;
     m->rr_added = t->rr_added;
+    m->routes_ok = t->routes_ok;
     return 0;
 }
 
@@ -366,6 +368,7 @@ static int run_branch(sipc_msg *m, TmTrans *t, const char *uri, const char *hop,
     bm.varbuf_size = 0;
     bm.mf_state = m->mf_state;
     bm.rr_added = m->rr_added;
+    bm.routes_ok = m->routes_ok;
     bm.bflags = bflags;
     bm.br = m->br;
     bm.du = hop ? rt_str_cview(&bm, hop) : NULL;
@@ -391,6 +394,15 @@ static int run_branch(sipc_msg *m, TmTrans *t, const char *uri, const char *hop,
     br->uri = buri ? su_strdup(t->home, buri) : br->uri;
     br->hop = bhop ? su_strdup(t->home, bhop) : NULL;
     br->bflags = bm.bflags;
+    const sip_route_t *preloaded = bhop ? NULL : rt_route_unaccepted(&bm);
+    if (preloaded) {
+        br->state = TM_BR_FAILED;
+        tm_trace(t, "branch %d refused: a Route the policy did not accept", br->relay);
+        rt_log(RT_LOG_WARN, "t_relay: %s carries Route %s, which the policy did not accept "
+               "(loose_route_preloaded()); branch %d not relayed (call-id %s)", bm.rm.s,
+               url_as_string(bm.home, preloaded->r_url), br->idx, rt_msg_call_id(bm.sip));
+        goto done;
+    }
     const url_t *target = bhop ? url_make(bm.home, bhop) : bm.sip->sip_request->rq_url;
     if (target && rt_url_is_self(&bm, target)) {
         br->state = TM_BR_FAILED;
@@ -413,16 +425,17 @@ done:
     return sent;
 }
 
-/* The branches of one t_relay(): the request URI, then the appended ones. */
-static int fork_branches(sipc_msg *m, TmTrans *t, const char *hop0)
+/* The branches of one t_relay(): the request URI (unless a failure_route
+ * found it consumed: it already failed), then the appended ones. */
+static int fork_branches(sipc_msg *m, TmTrans *t, const char *hop0, int with_ruri)
 {
-    int sent = 0, n = 1;
+    int sent = 0, n = with_ruri;
     const char *ru = url_as_string(m->home, m->sip->sip_request->rq_url);
     for (RtAppend *a = m->appended; a; a = a->next)
         n++;
     rt_trace(m, "t_relay: %d branch%s", n, n == 1 ? "" : "es");
     t->flags = m->flags;
-    if (ru)
+    if (ru && with_ruri)
         sent += run_branch(m, t, ru, hop0, m->path, m->bflags);
     for (RtAppend *a = m->appended; a; a = a->next)
         sent += run_branch(m, t, a->uri, a->hop, a->path, a->bflags);
@@ -466,11 +479,20 @@ int sipc_t_relay(sipc_msg *m, const sipc_str *uri)
     const char *hop = rt_next_hop(m, uri, &bad);
     if (bad)
         return 0;
+    /* Serial forking: the request URI the failed branches went to is
+     * not tried again unless the policy gave a new target. */
+    int with_ruri = !m->ruri_consumed || (uri && uri->len > 0);
+    if (!with_ruri && !m->appended) {
+        rt_log(RT_LOG_WARN, "t_relay: no new target in failure_route (the request URI already failed; "
+               "set $ru or $du, or append_branch()) (call-id %s)", rt_msg_call_id(sip));
+        rt_trace(m, "t_relay: no new branch");
+        return 0;
+    }
     TmTrans *t = m->tm ? m->tm : tm_create(m);
     if (!t)
         return 0;
     m->relayed = 1;
-    int sent = fork_branches(m, t, hop);
+    int sent = fork_branches(m, t, hop, with_ruri);
     if (sent)
         m->done |= RT_MSG_FORWARDED;
     return sent > 0;

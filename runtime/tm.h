@@ -85,6 +85,7 @@ struct TmTrans {
     int on_failure, on_branch, on_reply; /* armed routes: index + 1, 0 none */
     int mf_done;                         /* mf_process_maxfwd_header() decremented req already */
     int rr_added;                        /* req carries our Record-Route */
+    int routes_ok;                       /* its Route set may choose next hops (rt_route_in.c) */
     int is_invite;
 
     TmBranch **br; /* the branches, in creation order */

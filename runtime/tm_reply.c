@@ -161,6 +161,7 @@ static void decide(TmTrans *t)
         if (tm_ctx_request(&fm, t) == 0) {
             fm.kind = SIPC_RK_FAILURE;
             fm.t_code = best->code;
+            fm.ruri_consumed = 1; /* it failed: t_relay() needs a new target */
             rt_dispatch_run(&fm, f);
             tm_ctx_done(&fm);
             rt_msg_release(&fm);

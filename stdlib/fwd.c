@@ -15,11 +15,15 @@
  * Next hop, first that applies:
  *   1. the `uri` argument (the request URI is not changed);
  *   2. $du (set by the policy, or by loose_route());
- *   3. the top Route, when it is a loose router (`;lr`) other than us
- *      (16.6 step 7 and 16.12: a pre-loaded route, or loose_route() not
- *      called); a Route of ours means the policy forgot loose_route(), and
- *      following it would send the request back to us;
+ *   3. the top Route, when it is a loose router (`;lr`) other than us and
+ *      the policy accepted the Route set (16.6 step 7 and 16.12: a dialog
+ *      record-routed through us, or loose_route_preloaded());
  *   4. the request URI.
+ * A Route the policy did not accept never chooses the next hop, and as nta
+ * would follow it when handed no next hop, a request still carrying one is
+ * not relayed by its request URI either: forward() refuses (false, and a
+ * warning).  Routes of ours never get this far: they are removed before
+ * the policy runs (runtime/rt_route_in.c).
  * A strict top Route (no `;lr`) is not a next hop by itself: either
  * loose_route() already swapped it into the request URI (16.6 step 6), or
  * the Routes are the remainder of a strict route set, whose next hop is
@@ -61,14 +65,8 @@ const char *rt_next_hop(sipc_msg *m, const sipc_str *uri, int *bad)
     if (m->du)
         return rt_str_dup(m, m->du);
     const sip_route_t *r = m->sip->sip_route;
-    if (r && url_has_param(r->r_url, "lr")) {
-        if (!rt_url_is_self(m, r->r_url))
-            return url_as_string(m->home, r->r_url);
-        rt_log(RT_LOG_DEBUG,
-               "forward: top Route is ours (call loose_route() first); going by the request URI "
-               "(call-id %s)",
-               rt_msg_call_id(m->sip));
-    }
+    if (r && m->routes_ok && url_has_param(r->r_url, "lr") && !rt_url_is_self(m, r->r_url))
+        return url_as_string(m->home, r->r_url);
     return NULL;
 }
 
@@ -92,6 +90,14 @@ int sipc_forward(sipc_msg *m, const sipc_str *uri)
     const char *hop = rt_next_hop(m, uri, &bad);
     if (bad)
         return 0;
+    const sip_route_t *preloaded = hop ? NULL : rt_route_unaccepted(m);
+    if (preloaded) {
+        rt_log(RT_LOG_WARN, "forward: %s carries Route %s, which the policy did not accept "
+               "(loose_route_preloaded()); not relayed (call-id %s)", m->rm.s,
+               url_as_string(m->home, preloaded->r_url), rt_msg_call_id(sip));
+        rt_trace(m, "forward refused: a Route the policy did not accept");
+        return 0;
+    }
     /* A next hop that is this server would loop until Max-Forwards runs out. */
     url_t *target = hop ? url_make(m->home, hop) : sip->sip_request->rq_url;
     if (target && rt_url_is_self(m, target)) {

@@ -23,5 +23,6 @@
 #define SV_AUTH SIPC_SVC_AUTH
 #define SV_TRUST SIPC_SVC_TRUST
 #define SV_PIKE SIPC_SVC_PIKE
+#define SV_RR SIPC_SVC_RR
 
 #endif

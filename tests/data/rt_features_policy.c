@@ -257,4 +257,5 @@ const sipc_policy_desc sipc_policy = {
     .nregex = sizeof regex / sizeof regex[0],
     .regex = regex,
     .var_size = sizeof(struct vars),
+    .services = SIPC_SVC_RR, /* record_route(), loose_route(): the signing key */
 };

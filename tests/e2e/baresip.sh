@@ -48,7 +48,8 @@
 # by itself after BARESIP_LIFETIME (default 300) seconds (baresip -t) even
 # if the test that started it was killed.  BARESIP_REGINT (default 60) is
 # the registration interval; BARESIP_OUTBOUND, if set (a SIP URI), is the
-# outbound proxy of every phone started afterwards.
+# outbound proxy of every phone started afterwards, and BARESIP_TRANSPORT
+# (udp, the default, or tcp) the transport in its account's AOR.
 
 BARESIP_TIMEOUT=${BARESIP_TIMEOUT:-10}
 BARESIP_STOP_TIMEOUT=${BARESIP_STOP_TIMEOUT:-5}
@@ -131,15 +132,22 @@ baresip_start() {
     case $_bs_name in
     '' | *[!A-Za-z0-9_-]*) fail "baresip_start: bad phone name \"$_bs_name\"" ;;
     esac
-    case $_bs_user$_bs_domain$_bs_pass${BARESIP_OUTBOUND:-} in
-    *[\;\"\\\<\>\ ]*) fail "baresip_start: user, domain, password and outbound must not contain ; \" \\ < > or spaces" ;;
+    case ${BARESIP_TRANSPORT:-udp} in
+    udp | tcp) ;;
+    *) fail "baresip_start: BARESIP_TRANSPORT must be udp or tcp" ;;
+    esac
+    case $_bs_user$_bs_domain$_bs_pass in
+    *[\;\"\\\<\>\ ]*) fail "baresip_start: user, domain and password must not contain ; \" \\ < > or spaces" ;;
+    esac
+    case ${BARESIP_OUTBOUND:-} in # a URI, parameters allowed (;transport=tcp)
+    *[\"\\\<\>\ ]*) fail "baresip_start: outbound must not contain \" \\ < > or spaces" ;;
     esac
     _bs_home=$TMP/baresip.$_bs_name
     [ -e "$_bs_home" ] && fail "baresip_start: phone $_bs_name already exists"
     mkdir -p "$_bs_home" || fail "cannot make $_bs_home"
     _bs_mods=$(baresip_modules_dir) || exit 1
 
-    _bs_acct="<sip:$_bs_user@$_bs_domain>;regint=$BARESIP_REGINT;answermode=auto"
+    _bs_acct="<sip:$_bs_user@$_bs_domain${BARESIP_TRANSPORT:+;transport=$BARESIP_TRANSPORT}>;regint=$BARESIP_REGINT;answermode=auto"
     [ -n "$_bs_pass" ] && _bs_acct="$_bs_acct;auth_user=$_bs_user;auth_pass=$_bs_pass"
     [ -n "${BARESIP_OUTBOUND:-}" ] && _bs_acct="$_bs_acct;outbound=\"$BARESIP_OUTBOUND\""
     printf '%s\n' "$_bs_acct" >"$_bs_home/accounts"

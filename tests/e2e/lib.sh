@@ -383,6 +383,21 @@ log_has() {
     }
 }
 
+# sipd_has ERE / sipd_lacks ERE: fail unless sipd's log (of the last
+# sipd_start) has a line matching ERE / has none.
+sipd_has() {
+    grep -Eq -- "$1" "$SIPD_LOG" || {
+        show_log "$SIPD_LOG"
+        fail "no line matching /$1/ in sipd's log"
+    }
+}
+sipd_lacks() {
+    if grep -Eq -- "$1" "$SIPD_LOG"; then
+        show_log "$SIPD_LOG"
+        fail "sipd's log has a line matching /$1/: $(grep -E -m1 -- "$1" "$SIPD_LOG")"
+    fi
+}
+
 # --- TLS (openssl) ----------------------------------------------------------
 # Debian's sipp has no TLS: the tests speak it with openssl s_client and
 # s_server, on certificates made here (EC P-256, valid for one day).

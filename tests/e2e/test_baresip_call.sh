@@ -56,13 +56,6 @@ policy=$POLICY
 
 # --- one call ------------------------------------------------------------------
 
-# sipd_has ERE: fail unless sipd's log has a line matching ERE.
-sipd_has() {
-    grep -Eq -- "$1" "$SIPD_LOG" || {
-        show_log "$SIPD_LOG"
-        fail "no line matching /$1/ in sipd's log"
-    }
-}
 
 # md5_only PHONE HEADER: the phone's User-Agent starts with "baresip" (what
 # the policy's challenge routes test), it received challenges in HEADER

@@ -6,6 +6,7 @@
 #   - serial: the first callee answers 486, failure_route[next] relays the
 #     call to a second callee (X-Next), which answers; the caller never
 #     sees the 486 (its scenario fails on any final reply but 200);
+#   - the same by append_branch(): the callee that failed gets one INVITE;
 #   - parallel: the request URI and an append_branch() target (X-Fork) ring
 #     together; one answers, the other gets sipd's CANCEL and answers 487;
 #   - a branch dropped in branch_route[filter]: of two targets, the one
@@ -49,6 +50,17 @@ sipp_uas_wait busy
 uas2_wait voicemail
 log_has "$SIPD_LOG" "info: failover after 486 to sip:uas2@127.0.0.1:$UAS2_PORT"
 
+# Serial by append_branch(): the request URI that failed is consumed, so
+# the busy callee gets one INVITE, not a second one with the new target.
+sent_busy() { grep -c "relayed to sip:uas@127.0.0.1:$UAS_PORT\$" "$SIPD_LOG"; }
+sipp_uas_start busy_append "$sc/tm_uas_busy.xml"
+uas2_start voicemail_append "$sc/tm_uas_answer.xml"
+sipp_run serial_append "$sc/tm_uac_call.xml" 1 -key uas_port "$UAS_PORT" -key test append-next \
+    -key next "sip:uas2@127.0.0.1:$UAS2_PORT" -key fork -
+sipp_uas_wait busy_append
+uas2_wait voicemail_append
+[ "$(sent_busy)" -eq 1 ] || fail "the busy callee got $(sent_busy) INVITEs: the failure_route re-sent to it"
+
 # Parallel: one answers, the other is cancelled.
 sipp_uas_start answers "$sc/tm_uas_answer.xml"
 uas2_start cancelled "$sc/tm_uas_cancel.xml"
@@ -68,4 +80,4 @@ log_has "$SIPD_LOG" "to sip:blocked@127.0.0.1:$blocked dropped by branch_route[f
 
 sipd_stop
 # The INVITE and BYE of each call; the ACKs of their 200s stay stateless.
-log_has "$SIPD_LOG" "stats: 6 server transactions,"
+log_has "$SIPD_LOG" "stats: 8 server transactions,"

@@ -21,7 +21,7 @@
 #ifndef SIPC_ABI_H
 #define SIPC_ABI_H
 
-#define SIPC_ABI_VERSION 3
+#define SIPC_ABI_VERSION 4
 #define SIPC_POLICY_MAGIC 0x43504953u /* "SIPC" in little-endian bytes */
 
 typedef long long sipc_int;
@@ -125,6 +125,7 @@ typedef struct sipc_policy_desc {
 #define SIPC_SVC_AUTH 2u   /* the subscriber table: is_subscriber, digest authentication */
 #define SIPC_SVC_TRUST 4u  /* the trusted table: allow_trusted */
 #define SIPC_SVC_PIKE 8u   /* per-source request rates: pike_check_req */
+#define SIPC_SVC_RR 16u    /* the Record-Route signing key: record_route, loose_route */
 
 /* --- core helpers used by emitted expressions --------------------------- */
 
@@ -209,6 +210,7 @@ int sipc_append_branch(sipc_msg *m, const sipc_str *uri);
 int sipc_forward(sipc_msg *m, const sipc_str *uri);
 int sipc_record_route(sipc_msg *m);
 int sipc_loose_route(sipc_msg *m);
+int sipc_loose_route_preloaded(sipc_msg *m);
 int sipc_has_totag(sipc_msg *m);
 int sipc_is_myself(sipc_msg *m, const sipc_str *host_or_uri);
 int sipc_is_method(sipc_msg *m, const sipc_str *methods);

@@ -221,11 +221,11 @@ FUZZ_SRCS  := $(filter-out compiler/backend_tcc.c compiler/backend_cc.c,$(COMPIL
 FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(FUZZ_B)/obj/gen/%.o)
 
 .PHONY: fuzz-smoke fuzz-clean bench bench-register bench-auth bench-proxy
-fuzz: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip $(FUZZ_B)/fuzz_creds
+fuzz: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip $(FUZZ_B)/fuzz_creds $(FUZZ_B)/sipc.dict
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/state $(FUZZ_SECONDS) -v
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/state-sip $(FUZZ_SECONDS) -v
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_creds $(FUZZ_B)/state-creds $(FUZZ_SECONDS) -v
-fuzz-smoke: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip $(FUZZ_B)/fuzz_creds
+fuzz-smoke: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip $(FUZZ_B)/fuzz_creds $(FUZZ_B)/sipc.dict
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/state $(FUZZ_SMOKE_SECONDS)
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/state-sip $(FUZZ_SIP_SMOKE_SECONDS)
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_creds $(FUZZ_B)/state-creds $(FUZZ_CREDS_SMOKE_SECONDS)
@@ -251,6 +251,13 @@ $(FUZZ_B)/obj/tests/fuzz/fuzz_creds.o: FUZZ_CFLAGS += $(SOFIA_CFLAGS)
 $(FUZZ_B)/fuzz_creds: $(FUZZ_CREDS_OBJS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(SOFIA_LIBS) $(CRYPTO_LIBS)
+
+# The policy fuzzer's dictionary: the hand-written part plus every name of
+# the stdlib tables (tests/run.sh reads it beside the fuzzer).
+$(FUZZ_B)/sipc.dict: tests/fuzz/sipc.dict tests/fuzz/gen_dict.sh stdlib/pvars.def stdlib/builtins.def \
+                     stdlib/settings.def
+	@mkdir -p $(@D)
+	sh tests/fuzz/gen_dict.sh >$@.tmp && mv $@.tmp $@
 
 $(FUZZ_B)/fuzz_check: $(FUZZ_OBJS)
 	@$(if $(Q),echo "  LD      $@")

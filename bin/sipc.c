@@ -7,6 +7,8 @@
  *   sipc build FILE -o OUT.so              a policy object built by cc -O2
  *   sipc test [OPTIONS] POLICY CASES...    offline policy tests (runtime/siptest.h)
  *
+ * `-h` or `--help` anywhere among a command's options prints the usage on
+ * stdout and exits 0; an unknown option prints it on stderr and exits 2.
  * Exit status: 0 success, 1 the policy (or the build, or a test) has
  * errors, 2 usage (or a malformed case file).
  */
@@ -50,7 +52,7 @@ static int cmd_check(int argc, char **argv)
 
 static int cmd_emit(int argc, char **argv)
 {
-    if (argc != 1)
+    if (argc != 1 || argv[0][0] == '-')
         return usage(stderr, 2);
     char *c;
     size_t n;
@@ -148,11 +150,22 @@ static int cmd_test(int argc, char **argv)
     return rc;
 }
 
+/* -h or --help among the options (those before a `--`)? */
+static int asks_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage(stderr, 2);
     const char *cmd = argv[1];
+    if (asks_help(argc - 1, argv + 1))
+        return usage(stdout, 0);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "emit") == 0)

@@ -18,6 +18,8 @@
  * functions stay unresolved (sipctl does not define them) and are never
  * made; only the data descriptor `sipc_policy` is read, and it is validated
  * by the same rt_policy_check() sipd uses.
+ * `-h` or `--help` after any command prints the usage on stdout and exits
+ * 0; an unknown option prints it on stderr and exits 2.
  * Exit status: 0 on success, 1 on error or a file that is not a policy,
  * 2 on a usage error.
  */
@@ -131,6 +133,16 @@ static int cmd_info(const char *path)
     return 0;
 }
 
+/* -h or --help among the arguments (those before a `--`)?  Checked before
+ * any command runs, so `sipctl user add --help` adds nobody. */
+static int asks_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -138,9 +150,14 @@ int main(int argc, char **argv)
         return SIPCTL_USAGE;
     }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    if (!strcmp(cmd, "help") || asks_help(argc - 1, argv + 1)) {
         usage(stdout);
         return 0;
+    }
+    if ((!strcmp(cmd, "info") || !strcmp(cmd, "version")) && argc > 2 && argv[2][0] == '-') {
+        fprintf(stderr, "sipctl: unknown option %s\n", argv[2]);
+        usage(stderr);
+        return SIPCTL_USAGE;
     }
     if (!strcmp(cmd, "version") && argc == 2) {
         printf("sipctl %s (sipc ABI version %u)\n", SIPC_VERSION, (unsigned)SIPC_ABI_VERSION);
@@ -149,10 +166,6 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "info") && argc == 3)
         return cmd_info(argv[2]);
     if (!strcmp(cmd, "db") || !strcmp(cmd, "ul") || !strcmp(cmd, "user") || !strcmp(cmd, "trusted")) {
-        if (argc == 3 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
-            usage(stdout);
-            return SIPCTL_OK;
-        }
         int rc = cmd[0] == 'd'   ? sipctl_db(argc - 1, argv + 1)
                  : cmd[1] == 'l' ? sipctl_ul(argc - 1, argv + 1)
                  : cmd[0] == 't' ? sipctl_trusted(argc - 1, argv + 1)

@@ -125,8 +125,10 @@ int sipctl_db(int argc, char **argv)
         fprintf(stderr, "sipctl: unknown db command \"%s\"\n", sub);
         return SIPCTL_USAGE;
     }
-    /* No options: the URL is the argument, and may start with '-'. */
-    int rc = sipctl_args(argc, argv, NULL, a.pos, 1, &a.npos);
+    /* No options: the URL is the argument; `--bogus` is an unknown option
+     * (a usage error), `-- -URL` a URL that starts with '-'. */
+    static const SipctlOpt none[] = {{NULL, NULL, NULL, NULL}};
+    int rc = sipctl_args(argc, argv, none, a.pos, 1, &a.npos);
     if (rc)
         return rc;
     const char *url = sipctl_url(a.npos ? a.pos[0] : NULL);

@@ -10,8 +10,9 @@
  * The command line beats the policy's settings (rt_policy_apply_settings):
  * -l (any number of them) beats every `listen`, -d beats `log_level`.
  * -g beats `shutdown_grace`.
- * Exit status: 0 after SIGINT/SIGTERM (after draining: runtime/rt_shutdown.c),
- * 1 on bad usage or a start-up error.
+ * Exit status: 0 after SIGINT/SIGTERM (after draining: runtime/rt_shutdown.c)
+ * or for --help (usage on stdout), 1 on a start-up error, 2 on bad usage
+ * (usage on stderr).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -107,7 +108,7 @@ int main(int argc, char **argv)
         case 'l':
             if (nlisten == MAX_LISTEN) {
                 fprintf(stderr, "sipd: more than %d -l addresses\n", MAX_LISTEN);
-                return 1;
+                return 2;
             }
             listen[nlisten++] = optarg;
             break;
@@ -119,19 +120,19 @@ int main(int argc, char **argv)
             long v = strtol(optarg, &end, 10);
             if (!*optarg || *end || v < 0 || v > 3600) {
                 fprintf(stderr, "sipd: -g: expected seconds 0..3600, not '%s'\n", optarg);
-                return 1;
+                return 2;
             }
             grace = (int)v;
             break;
         }
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 1;
+        default: usage(stderr); return 2;
         }
     }
     if (optind != argc - 1) {
         fprintf(stderr, "sipd: %s\n", optind == argc ? "missing POLICY" : "too many arguments");
         usage(stderr);
-        return 1;
+        return 2;
     }
 
     RtPolicy *policy = rt_policy_load(argv[optind], err, sizeof err);

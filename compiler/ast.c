@@ -21,6 +21,11 @@ Node *ast_binary(Arena *a, NodeKind kind, Token op, Node *lhs, Node *rhs)
     Node *n = ast_new(a, kind, op);
     n->lhs = lhs;
     n->rhs = rhs;
+    /* Computed here, bottom up, so no walk of a deep tree has to recurse. */
+    int below = lhs ? lhs->depth : 0;
+    if (rhs && rhs->depth > below)
+        below = rhs->depth;
+    n->depth = below + 1;
     return n;
 }
 

@@ -73,6 +73,40 @@ int parse_program(Arena *a, Diag *d, const Source *src, Program *prog)
     return d->nerr == nerr0 ? 0 : -1;
 }
 
+/*
+ * A left-associative chain (1 + 1 + ... + 1) is a tree as deep as it is
+ * long but never grows Lemon's stack, so its depth is counted here, where
+ * each node is built; the first node past the limit stops the parse before
+ * the checker, the emitter or a C compiler recurses that deep.
+ */
+static Node *limit_depth(Parser *p, Node *n)
+{
+    if (n->depth > PARSE_MAX_DEPTH && !p->too_deep) {
+        p->too_deep = 1;
+        diag_error(p->d, n->tok.off, "expression nested too deeply (more than %d levels)", PARSE_MAX_DEPTH);
+    }
+    return n;
+}
+
+Node *parse_op(Parser *p, NodeKind kind, Token op, Node *lhs, Node *rhs)
+{
+    return limit_depth(p, ast_binary(p->arena, kind, op, lhs, rhs));
+}
+
+Node *parse_call(Parser *p, Token name, NodeList args, Token close)
+{
+    Node *n = ast_new(p->arena, ND_CALL, name);
+    n->args = args.head;
+    n->nargs = args.n;
+    n->end = close;
+    for (Node *a = args.head; a; a = a->next)
+        if (a->depth >= n->depth)
+            n->depth = a->depth + 1;
+    if (n->depth == 0)
+        n->depth = 1;
+    return limit_depth(p, n);
+}
+
 static const int expr_start[] = {TK_STRING, TK_INT, TK_PVAR, TK_IDENT, TK_LPAREN, TK_NOT, TK_MINUS};
 static const int binary_ops[] = {TK_OROR, TK_ANDAND, TK_EQ, TK_NE, TK_MATCH, TK_NOMATCH, TK_LT, TK_LE,
                                  TK_GT, TK_GE, TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, TK_PERCENT};

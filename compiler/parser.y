@@ -56,6 +56,12 @@
     diag_error(p->d, p->last.off, "policy nested too deeply to parse");
 }
 
+/* Room for what nests on the parser's stack: about six entries per nested
+ * block or `else if`, two or three per parenthesis or unary operator (see
+ * SPEC.md section 8, "Limits").  Operator chains do not grow it; parse_op()
+ * limits their depth. */
+%stack_size 2000
+
 /* Lowest to highest. */
 %left OROR.
 %left ANDAND.
@@ -150,23 +156,23 @@ case(A) ::= DEFAULT(T) COLON stmts(L).
 
 /* --- expressions -------------------------------------------------------- */
 
-expr(A) ::= expr(L) OROR(T) expr(R).    { A = ast_binary(p->arena, ND_OR, T, L, R); }
-expr(A) ::= expr(L) ANDAND(T) expr(R).  { A = ast_binary(p->arena, ND_AND, T, L, R); }
-expr(A) ::= expr(L) EQ(T) expr(R).      { A = ast_binary(p->arena, ND_EQ, T, L, R); }
-expr(A) ::= expr(L) NE(T) expr(R).      { A = ast_binary(p->arena, ND_NE, T, L, R); }
-expr(A) ::= expr(L) MATCH(T) expr(R).   { A = ast_binary(p->arena, ND_MATCH, T, L, R); }
-expr(A) ::= expr(L) NOMATCH(T) expr(R). { A = ast_binary(p->arena, ND_NOMATCH, T, L, R); }
-expr(A) ::= expr(L) LT(T) expr(R).      { A = ast_binary(p->arena, ND_LT, T, L, R); }
-expr(A) ::= expr(L) LE(T) expr(R).      { A = ast_binary(p->arena, ND_LE, T, L, R); }
-expr(A) ::= expr(L) GT(T) expr(R).      { A = ast_binary(p->arena, ND_GT, T, L, R); }
-expr(A) ::= expr(L) GE(T) expr(R).      { A = ast_binary(p->arena, ND_GE, T, L, R); }
-expr(A) ::= expr(L) PLUS(T) expr(R).    { A = ast_binary(p->arena, ND_ADD, T, L, R); }
-expr(A) ::= expr(L) MINUS(T) expr(R).   { A = ast_binary(p->arena, ND_SUB, T, L, R); }
-expr(A) ::= expr(L) STAR(T) expr(R).    { A = ast_binary(p->arena, ND_MUL, T, L, R); }
-expr(A) ::= expr(L) SLASH(T) expr(R).   { A = ast_binary(p->arena, ND_DIV, T, L, R); }
-expr(A) ::= expr(L) PERCENT(T) expr(R). { A = ast_binary(p->arena, ND_MOD, T, L, R); }
-expr(A) ::= NOT(T) expr(E).             { A = ast_binary(p->arena, ND_NOT, T, E, NULL); }
-expr(A) ::= MINUS(T) expr(E). [NOT]     { A = ast_binary(p->arena, ND_NEG, T, E, NULL); }
+expr(A) ::= expr(L) OROR(T) expr(R).    { A = parse_op(p, ND_OR, T, L, R); }
+expr(A) ::= expr(L) ANDAND(T) expr(R).  { A = parse_op(p, ND_AND, T, L, R); }
+expr(A) ::= expr(L) EQ(T) expr(R).      { A = parse_op(p, ND_EQ, T, L, R); }
+expr(A) ::= expr(L) NE(T) expr(R).      { A = parse_op(p, ND_NE, T, L, R); }
+expr(A) ::= expr(L) MATCH(T) expr(R).   { A = parse_op(p, ND_MATCH, T, L, R); }
+expr(A) ::= expr(L) NOMATCH(T) expr(R). { A = parse_op(p, ND_NOMATCH, T, L, R); }
+expr(A) ::= expr(L) LT(T) expr(R).      { A = parse_op(p, ND_LT, T, L, R); }
+expr(A) ::= expr(L) LE(T) expr(R).      { A = parse_op(p, ND_LE, T, L, R); }
+expr(A) ::= expr(L) GT(T) expr(R).      { A = parse_op(p, ND_GT, T, L, R); }
+expr(A) ::= expr(L) GE(T) expr(R).      { A = parse_op(p, ND_GE, T, L, R); }
+expr(A) ::= expr(L) PLUS(T) expr(R).    { A = parse_op(p, ND_ADD, T, L, R); }
+expr(A) ::= expr(L) MINUS(T) expr(R).   { A = parse_op(p, ND_SUB, T, L, R); }
+expr(A) ::= expr(L) STAR(T) expr(R).    { A = parse_op(p, ND_MUL, T, L, R); }
+expr(A) ::= expr(L) SLASH(T) expr(R).   { A = parse_op(p, ND_DIV, T, L, R); }
+expr(A) ::= expr(L) PERCENT(T) expr(R). { A = parse_op(p, ND_MOD, T, L, R); }
+expr(A) ::= NOT(T) expr(E).             { A = parse_op(p, ND_NOT, T, E, NULL); }
+expr(A) ::= MINUS(T) expr(E). [NOT]     { A = parse_op(p, ND_NEG, T, E, NULL); }
 expr(A) ::= primary(P).                 { A = P; }
 
 primary(A) ::= LPAREN expr(E) RPAREN.   { A = E; }
@@ -177,7 +183,7 @@ primary(A) ::= FALSE(T).   { A = ast_new(p->arena, ND_BOOL, T); A->ival = 0; }
 primary(A) ::= PVAR(T).    { A = ast_new(p->arena, ND_PVAR, T); }
 primary(A) ::= IDENT(T).   { A = ast_new(p->arena, ND_IDENT, T); }
 primary(A) ::= IDENT(N) LPAREN args(L) RPAREN(E).
-    { A = ast_new(p->arena, ND_CALL, N); A->args = L.head; A->nargs = L.n; A->end = E; }
+    { A = parse_call(p, N, L, E); }
 primary(A) ::= ROUTE LPAREN IDENT(N) RPAREN.
     { A = ast_new(p->arena, ND_ROUTE_CALL, N); }
 

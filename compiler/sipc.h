@@ -241,6 +241,7 @@ struct Node {
     Var *var;            /* ND_PVAR of $var */
     Route *target;       /* ND_ROUTE_CALL; ND_STR naming a route */
     int index;           /* ND_MATCH: regex slot; ND_STR: constant slot */
+    int depth;           /* operator levels at and below this node (0: a leaf) */
 };
 
 /* A route block: `route { }` (name.n == 0) or `route[NAME] { }`... */
@@ -337,6 +338,16 @@ void ast_walk(Node *n, AstVisit_fn fn, void *ctx);
 /* --- parse.c + parser.y ------------------------------------------------ */
 
 #define PARSE_MAX_OPEN 256 /* brackets remembered for "unclosed" messages */
+/*
+ * Operator levels an expression may nest (SPEC.md section 8, "Limits").
+ * The binding constraint is libtcc 0.9.27's value stack (256 entries, "memory
+ * full (vstack)"): string concatenations become nested sipc_str_cat() calls
+ * that keep two entries per level when chained to the left and three when
+ * nested to the right, a("a" + ("a" + ...)), so 85 levels of the latter fail
+ * to compile.  64 leaves a margin for the call around them; gcc, the
+ * checker and the emitter recurse once per level and take thousands.
+ */
+#define PARSE_MAX_DEPTH 64
 
 /* The state the Lemon parser carries as %extra_context. */
 struct Parser {
@@ -348,6 +359,7 @@ struct Parser {
     Token last;                 /* the last token before end of input */
     Token open[PARSE_MAX_OPEN]; /* open brackets, innermost last */
     int nopen;
+    int too_deep;               /* "nested too deeply" reported already */
 };
 
 /* Parses the whole source into prog; returns 0, or -1 after one diagnostic. */
@@ -355,6 +367,10 @@ int parse_program(Arena *a, Diag *d, const Source *src, Program *prog);
 /* A string literal token as ND_STR, or ND_INTERP when it holds $pvars. */
 Node *parse_string(Parser *p, Token t);
 void parse_int(Parser *p, Token t, Node *n);
+/* An operator node (rhs NULL for a unary one) or a call, refused past
+ * PARSE_MAX_DEPTH levels with a diagnostic at the operator. */
+Node *parse_op(Parser *p, NodeKind kind, Token op, Node *lhs, Node *rhs);
+Node *parse_call(Parser *p, Token name, NodeList args, Token close);
 void parse_syntax_error(Parser *p, int major, Token t);
 /* Tokens the parser would accept next (for "expected ..."), up to max. */
 int parse_expected(void *lemon, int *out, int max);

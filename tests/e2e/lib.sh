@@ -13,7 +13,7 @@
 # starts is recorded by PID and stopped by PID on exit (never by name);
 # scratch files live in $TMP (mktemp -d), removed on exit unless E2E_KEEP=1.
 # A check that fails calls `fail MESSAGE`, which exits 1; the EXIT trap then
-# cleans up.  Waits are bounded, and a dead or hung sipd shows its log.
+# cleans up.  A test that cannot run here calls `skip REASON` (exit 77).  Waits are bounded, and a dead or hung sipd shows its log.
 
 LC_ALL=C
 export LC_ALL
@@ -103,6 +103,14 @@ fail() {
 
 note() {
     echo "$*"
+}
+
+# skip REASON: this test cannot run here (no IPv6 loopback, say).  Exits 77,
+# the automake convention, which tests/e2e/run.sh reports as
+# `[SKIP] NAME (REASON)`, neither passed nor failed.
+skip() {
+    echo "SKIP: $*"
+    exit 77
 }
 
 # need_prog PROGRAM PACKAGE: fail unless PROGRAM is on $PATH.

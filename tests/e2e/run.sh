@@ -7,8 +7,10 @@
 #
 # Each tests/e2e/test_*.sh (sorted) runs as `sh TEST BUILD_DIR` from the
 # repository root, bounded in time; its output is shown only when it fails.
-# Prints [PASS] NAME / [FAIL] NAME, then `e2e: N passed, M failed`; exit
-# status 1 if any failed, 2 on misuse.  E2E_VERBOSE=1 shows all output.
+# A test that cannot run here (lib.sh `skip REASON`) exits 77, as automake's
+# do.  Prints [PASS] NAME / [FAIL] NAME / [SKIP] NAME (REASON), then
+# `e2e: N passed, M failed, K skipped`; exit status 1 if any failed, 2 on
+# misuse.  E2E_VERBOSE=1 shows all output.
 
 set -u
 LC_ALL=C
@@ -45,6 +47,7 @@ trap 'stop_test 143' TERM HUP
 
 passed=0
 failed=0
+skipped=0
 for t in tests/e2e/test_*.sh; do
     [ -e "$t" ] || continue
     name=${t##*/}
@@ -60,6 +63,11 @@ for t in tests/e2e/test_*.sh; do
         echo "[PASS] $name"
         [ "${E2E_VERBOSE:-0}" = 1 ] && sed 's/^/    /' "$tmp/$name.log"
         passed=$((passed + 1))
+    elif [ "$rc" -eq 77 ]; then
+        reason=$(sed -n 's/^SKIP: //p' "$tmp/$name.log" | tail -n 1)
+        echo "[SKIP] $name (${reason:-no reason given})"
+        [ "${E2E_VERBOSE:-0}" = 1 ] && sed 's/^/    /' "$tmp/$name.log"
+        skipped=$((skipped + 1))
     else
         [ "$rc" -eq 124 ] && echo "$t: timed out" >>"$tmp/$name.log"
         echo "[FAIL] $name"
@@ -68,5 +76,5 @@ for t in tests/e2e/test_*.sh; do
     fi
 done
 
-echo "e2e: $passed passed, $failed failed"
+echo "e2e: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -13,8 +13,8 @@
 #      callee on 127.0.0.1 checks sipd's IPv4 Via, the caller's IPv6 Via
 #      with rport and received=::1, and the Record-Routes IPv4 on top,
 #      IPv6 below.
-# In both, ACK and BYE follow the Record-Routes.  Skipped (exit 0, with
-# the reason) only when the kernel has no ::1.
+# In both, ACK and BYE follow the Record-Routes.  Skipped (exit 77,
+# with the reason) only when the kernel has no ::1.
 #
 #   sh tests/e2e/test_transport_dual.sh BUILD_DIR
 
@@ -25,8 +25,7 @@ e2e_init "$@"
 
 need_prog sipp sip-tester
 if ! grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null; then
-    note "SKIP: this kernel has no IPv6 loopback address ::1 (see ip -6 addr show lo)"
-    exit 0
+    skip "this kernel has no IPv6 loopback address ::1 (see ip -6 addr show lo)"
 fi
 sc=tests/e2e/scenarios
 

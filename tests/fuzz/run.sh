@@ -52,10 +52,14 @@ esac
 # without it seeds from the RFC 4475 messages alone.
 SIP_SEEDS=${SIP_SEEDS:-$root/../shared/testdata/samples}
 case $harness in
-policy) dict=$root/tests/fuzz/sipc.dict ;;
+policy) dict=${fuzzer%/*}/sipc.dict ;; # made by the Makefile from tests/fuzz/gen_dict.sh
 creds) dict=$root/tests/fuzz/creds.dict ;;
 *) dict="" ;;
 esac
+if [ -n "$dict" ] && [ ! -f "$dict" ]; then
+    echo "fuzz: no dictionary $dict (make $dict writes it)" >&2
+    exit 2
+fi
 mkdir -p "$work/corpus" "$work/artifacts" "$work/fixed" || exit 2
 log=$work/fuzz.log
 

@@ -11,9 +11,16 @@
 #   NAME.err  `sipc check NAME.sipc` exits 1 and its stderr equals NAME.err
 #   NAME.warn `sipc check NAME.sipc` exits 0 (warnings only) and its stderr
 #             equals NAME.warn
-# Both may exist; a .sipc with neither is a mistake in the suite and fails.
+#   NAME.siptest  `sipc test --backend=both NAME.sipc NAME.siptest` exits 0
+#             (the policy compiles and runs under libtcc and gcc)
+# Several may exist; a .sipc with none is a mistake in the suite and fails.
 # sipc runs from the repository root on the relative path
 # tests/golden/NAME.sipc, so diagnostics read `tests/golden/NAME.sipc:L:C:`.
+#
+# A policy too big to commit is generated: NAME.gen is a sh script whose
+# standard output is NAME.sipc.  The runner writes it to
+# SCRATCH/tests/golden/NAME.sipc and runs sipc from SCRATCH, so its
+# diagnostics read the same as a committed file's.
 #
 # --update rewrites the existing NAME.c / NAME.err from the actual output
 # (when the exit status is the expected one); review the result with
@@ -66,8 +73,20 @@ check_one() {
     name=$1 mode=$2 ext=$3 want=$4 stream=$5
     expected=$dir/$name.$ext
     actual=$tmp/$name.$ext
-    timeout --foreground -k 5 "$TIMEOUT" "$sipc" "$mode" "$dir/$name.sipc" >"$tmp/out" 2>"$tmp/err"
+    if [ "$mode" = test ]; then
+        (cd "$root" && timeout --foreground -k 5 "$TIMEOUT" "$sipc" test --backend=both \
+            "$dir/$name.sipc" "$top/$dir/$name.siptest") >"$tmp/out" 2>"$tmp/err"
+    else
+        (cd "$root" && timeout --foreground -k 5 "$TIMEOUT" "$sipc" "$mode" "$dir/$name.sipc") \
+            >"$tmp/out" 2>"$tmp/err"
+    fi
     rc=$?
+    if [ "$mode" = test ]; then
+        [ "$rc" -eq 0 ] || why="${why}sipc test --backend=both $dir/$name.sipc exited with status $rc:
+$(cat "$tmp/out" "$tmp/err")
+"
+        return
+    fi
     cp "$tmp/$stream" "$actual"
     if [ "$rc" -ne "$want" ]; then
         case $rc in
@@ -97,12 +116,24 @@ $(diff -u "$expected" "$actual")
     fi
 }
 
-for src in "$dir"/*.sipc; do
+top=$PWD
+for src in "$dir"/*.sipc "$dir"/*.gen; do
     [ -e "$src" ] || continue # no tests at all
     name=${src##*/}
-    name=${name%.sipc}
+    name=${name%.*}
     why=""
     checked=0
+    root=.
+    case $src in
+    *.gen)
+        root=$tmp/gen
+        mkdir -p "$root/$dir"
+        if ! sh "$src" >"$root/$dir/$name.sipc"; then
+            why="sh $src failed
+"
+        fi
+        ;;
+    esac
     if [ -e "$dir/$name.c" ]; then
         check_one "$name" emit c 0 out
         checked=1
@@ -115,8 +146,12 @@ for src in "$dir"/*.sipc; do
         check_one "$name" check warn 0 err
         checked=1
     fi
+    if [ -e "$dir/$name.siptest" ]; then
+        check_one "$name" test siptest 0 out
+        checked=1
+    fi
     if [ "$checked" -eq 0 ]; then
-        why="$dir/$name.sipc has no $name.c, $name.err or $name.warn beside it: nothing to compare (a mistake in the suite)
+        why="$dir/$name.sipc has no $name.c, $name.err, $name.warn or $name.siptest beside it: nothing to compare (a mistake in the suite)
 "
         if [ -e "$dir/$name.out" ]; then
             why="$why$name.out (a runtime transcript) is not handled by this runner yet

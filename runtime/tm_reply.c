@@ -198,6 +198,8 @@ void tm_reply_in(TmBranch *br, msg_t *reply, sip_t *sip)
         }
         goto out;
     }
+    rt_log(RT_LOG_DEBUG, "branch %d of call-id %s: %d %s from downstream", br->idx, rt_msg_call_id(t->sip), code,
+           phrase);
     int dropped = run_reply_routes(br, reply, sip);
     phrase = sip->sip_status->st_phrase ? sip->sip_status->st_phrase : ""; /* the routes may have edited it */
     if (code < 200) {

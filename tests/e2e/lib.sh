@@ -391,6 +391,19 @@ log_has() {
     }
 }
 
+# wait_log FILE TEXT SECONDS: wait until FILE has a line with TEXT.
+wait_log() {
+    n=$(($3 * 10))
+    until grep -Fq -- "$2" "$1"; do
+        if [ "$n" -le 0 ]; then
+            show_log "$1"
+            fail "no line with \"$2\" in $1 within $3 s"
+        fi
+        n=$((n - 1))
+        sleep 0.1
+    done
+}
+
 # sipd_has ERE / sipd_lacks ERE: fail unless sipd's log (of the last
 # sipd_start) has a line matching ERE / has none.
 sipd_has() {

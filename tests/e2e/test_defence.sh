@@ -32,19 +32,6 @@ sc=tests/e2e/scenarios
 policy=tests/e2e/policies/defence.sipc
 url=sqlite:$TMP/sipc.db
 
-# wait_log TEXT SECONDS: wait until sipd's log has a line with TEXT.
-wait_log() {
-    n=$(($2 * 10))
-    until grep -Fq -- "$1" "$SIPD_LOG"; do
-        if [ "$n" -le 0 ]; then
-            show_log "$SIPD_LOG"
-            fail "sipd logged no \"$1\" within $2 s"
-        fi
-        n=$((n - 1))
-        sleep 0.1
-    done
-}
-
 # ctl ARGS...: sipctl on the test's database, its output in $TMP/ctl.out.
 ctl() {
     "$B/sipctl" "$@" >"$TMP/ctl.out" 2>&1 || {
@@ -72,7 +59,7 @@ log_has "$SIPD_LOG" "trusted: 0 peers from $url"
 sipp_options polite 127.0.0.1 10 4 &
 polite_pid=$!
 started "$polite_pid"
-sleep 0.5
+wait_log "$SIPD_LOG" "OPTIONS from 127.0.0.1:" 5
 sipp_options flood 127.0.0.2 300 300
 wait "$polite_pid"
 polite_rc=$?
@@ -111,7 +98,7 @@ if grep -q "pike: 127.0.0.1 blocked" "$SIPD_LOG"; then
 fi
 
 # The flood is over: the block ends, the source is served again.
-wait_log "pike: 127.0.0.2 unblocked" 15
+wait_log "$SIPD_LOG" "pike: 127.0.0.2 unblocked" 15
 SIPP_IP=127.0.0.2 sipp_run after-flood "$sc/options_uac.xml" 1
 
 # --- trusted peers ----------------------------------------------------------------
@@ -124,7 +111,7 @@ grep -Fq "trusted 127.0.0.3 over udp, tag gw1" "$TMP/ctl.out" || {
     show_log "$TMP/ctl.out"
     fail "sipctl trusted add printed no confirmation"
 }
-wait_log "trusted: the table changed: 1 peer" 10
+wait_log "$SIPD_LOG" "trusted: the table changed: 1 peer" 10
 
 sipp_uas_start gw-callee "$sc/defence_uas_busy.xml"
 SIPP_IP=127.0.0.3 sipp_run gw-trusted "$sc/defence_uac_invite.xml" 1 -key uas_port "$UAS_PORT"
@@ -137,7 +124,7 @@ grep -Eq '^1 +127\.0\.0\.3 +udp +gw1 +-$' "$TMP/ctl.out" || {
     fail "sipctl trusted list does not show the row added"
 }
 ctl trusted rm --url "$url" 127.0.0.3
-wait_log "trusted: the table changed: 0 peers" 10
+wait_log "$SIPD_LOG" "trusted: the table changed: 0 peers" 10
 SIPP_IP=127.0.0.3 sipp_run gw-removed "$sc/defence_uac_403.xml" 1 -key uas_port "$uas_port"
 
 sipd_stop

@@ -46,19 +46,6 @@ uac_wait() {
     sipp_bg_wait UAC "$UAC_PID" "$UAC_OUT" "$1" 30
 }
 
-# wait_log FILE TEXT SECONDS: wait until FILE has a line with TEXT.
-wait_log() {
-    n=$(($3 * 10))
-    until grep -Fq -- "$2" "$1"; do
-        if [ "$n" -le 0 ]; then
-            show_log "$1"
-            fail "no line with \"$2\" in $1 within $3 s"
-        fi
-        n=$((n - 1))
-        sleep 0.1
-    done
-}
-
 # sipd_exit_within SECONDS: sipd (already signalled) exits 0 within SECONDS;
 # prints how long it took, in tenths of a second, into $EXIT_TENTHS.
 sipd_exit_within() {
@@ -109,8 +96,7 @@ note "draining sipd finished the call, refused a new one and exited 0"
 sipd_start grace "$TMP/grace1.sipc"
 sipp_uas_start grace-uas "$sc/shutdown_uas_silent.xml"
 uac_bg grace-uac "$sc/shutdown_uac_pending.xml" -key uas_port "$UAS_PORT"
-wait_log "$SIPD_LOG" "branch 0 of INVITE" 5
-sleep 0.3 # the 180 reaches sipd, so its CANCEL can go out
+wait_log "$SIPD_LOG" ": 180 Ringing from downstream" 5 # so its CANCEL can go out
 kill -TERM "$SIPD_PID"
 sipd_exit_within 4
 [ "$EXIT_TENTHS" -ge 8 ] || fail "sipd exited after ${EXIT_TENTHS}/10 s, before its 1 s grace"
@@ -123,8 +109,7 @@ note "sipd exited 0 after its 1 s grace (${EXIT_TENTHS}/10 s), the pending call 
 sipd_start twice "$policy" -g 30
 sipp_uas_start twice-uas "$sc/shutdown_uas_silent.xml"
 uac_bg twice-uac "$sc/shutdown_uac_pending.xml" -key uas_port "$UAS_PORT"
-wait_log "$SIPD_LOG" "branch 0 of INVITE" 5
-sleep 0.3
+wait_log "$SIPD_LOG" ": 180 Ringing from downstream" 5
 kill -TERM "$SIPD_PID"
 wait_log "$SIPD_LOG" "received SIGTERM: draining" 5
 kill -TERM "$SIPD_PID"

@@ -63,17 +63,6 @@ sipd_stop
 log_has "$SIPD_LOG" "info: listening on tls:127.0.0.1:$tls_port"
 log_has "$SIPD_LOG" "tls-test: OPTIONS over tls to 127.0.0.1:$tls_port"
 
-# A key file that cannot be read stops sipd before it listens.
-sed "s|$TMP/key.pem|$TMP/missing.pem|" "$TMP/tls.sipc" >"$TMP/nokey.sipc"
-bounded 30 "$B/sipd" -l tls:127.0.0.1:0 "$TMP/nokey.sipc" >"$TMP/nokey.out" 2>"$TMP/nokey.err"
-rc=$?
-[ "$rc" -eq 1 ] || {
-    show_log "$TMP/nokey.err"
-    fail "sipd with an unreadable key exited with status $rc, expected 1"
-}
-log_has "$TMP/nokey.err" "tls.private_key: cannot read $TMP/missing.pem"
-[ -z "$(ls -A "$TMPDIR")" ] || fail "sipd left its certificate directory after refusing: $(ls "$TMPDIR")"
-
 # refused NAME FILE-TO-REPLACE GARBAGE-FILE MESSAGE [SETTING-LINE]: sipd on
 # a copy of the policy with FILE-TO-REPLACE named as GARBAGE-FILE (and
 # SETTING-LINE added) exits 1 before it listens, with MESSAGE on stderr.
@@ -89,6 +78,7 @@ refused() {
     [ -z "$(ls -A "$TMPDIR")" ] || fail "sipd left its certificate directory after refusing ($1): $(ls "$TMPDIR")"
     note "$1: refused at start"
 }
+refused unreadable-key "$TMP/key.pem" "$TMP/missing.pem" "tls.private_key: cannot read $TMP/missing.pem"
 printf 'not a certificate\n' >"$TMP/garbage.pem"
 bounded 60 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=other -days 1 \
     -keyout "$TMP/other-key.pem" -out "$TMP/other-cert.pem" >"$TMP/openssl-other.log" 2>&1 || {

@@ -30,7 +30,8 @@ struct Auth {
     size_t secret_len;
     char node_hex[9];
     int expire;
-    int64_t epoch; /* nonces issued before this second are stale (auth.h) */
+    int64_t epoch;  /* nonces issued before this second are stale (auth.h) */
+    uint32_t boot;  /* tags the salts of the nonces made in the epoch's second */
     int deterministic;
     uint64_t counter;
     NcEntry *nc[NC_BUCKETS];
@@ -65,7 +66,9 @@ Auth *auth_create(const char *secret, const char *node, int nonce_expire, int64_
     }
     snprintf(a->node_hex, sizeof a->node_hex, "%08x", fnv32(node ? node : ""));
     a->expire = nonce_expire > 0 ? nonce_expire : AUTH_NONCE_EXPIRE_DEFAULT;
-    a->epoch = started > 0 ? started + 1 : 0;
+    a->epoch = started > 0 ? started : 0;
+    if (a->epoch && RAND_bytes((unsigned char *)&a->boot, sizeof a->boot) != 1)
+        a->boot = fnv32(a->node_hex) ^ (uint32_t)started ^ (uint32_t)(uintptr_t)a; /* unlikely: any other tag */
     a->deterministic = deterministic;
     return a;
 }
@@ -100,7 +103,9 @@ void auth_nonce_make(Auth *a, const char *realm, int64_t now, char out[AUTH_NONC
     uint64_t salt = a->counter++;
     if (!a->deterministic && RAND_bytes((unsigned char *)&salt, sizeof salt) != 1)
         salt ^= (uint64_t)now * 0x9e3779b97f4a7c15ULL; /* still unique: the counter moved */
-    int64_t issued = now < a->epoch ? a->epoch : now; /* never before the epoch, or it would be born stale */
+    int64_t issued = now < a->epoch ? a->epoch : now; /* a clock stepped back: not born stale */
+    if (a->epoch && issued == a->epoch)
+        salt = (uint64_t)a->boot << 32 | (salt & 0xffffffffu); /* the epoch's second: say who made it */
     char mac[33];
     snprintf(out, AUTH_NONCE_LEN + 1, "%016llx%016llx%s", (unsigned long long)issued, (unsigned long long)salt,
              a->node_hex);
@@ -132,6 +137,12 @@ AuthNonce auth_nonce_check(const Auth *a, const char *nonce, const char *realm, 
         return AUTH_NONCE_BAD;
     if (issued < a->epoch) /* before this node started: its counts are lost */
         return AUTH_NONCE_STALE;
+    if (a->epoch && issued == a->epoch) { /* the second it started: only its own */
+        char tag[9];
+        snprintf(tag, sizeof tag, "%08x", a->boot);
+        if (memcmp(nonce + 16, tag, 8) != 0)
+            return AUTH_NONCE_STALE;
+    }
     return now - issued > a->expire ? AUTH_NONCE_STALE : AUTH_NONCE_OK;
 }
 

@@ -23,13 +23,14 @@
  *
  * The epoch: the counts live in memory, but the key may outlive the
  * process (auth_secret.c), so credentials captured before a restart would
- * pass again after it.  An Auth therefore has an epoch, the unix second
- * after the one it started in: every nonce it makes says it was issued no
- * earlier than that (max(now, epoch), at most a second "in the future",
- * which the check tolerates), and a nonce issued before the epoch is
- * STALE, whoever issued it.  A phone holding one re-authenticates with a
- * fresh nonce (stale=true), a replayed capture does not get in.  Offline
- * (sipc test, a fake clock) the epoch is 0, so transcripts do not change.
+ * pass again after it.  An Auth therefore has an epoch, the unix second it
+ * started in, and a random boot tag: a nonce issued before the epoch is
+ * STALE, whoever issued it; so is one issued in the epoch's second itself
+ * unless this process made it (the top 8 digits of its salt are the boot
+ * tag: a process that ran and stopped within that second made nonces of
+ * the same date).  A phone holding one re-authenticates with a fresh
+ * nonce (stale=true), a replayed capture does not get in.  Offline (sipc
+ * test, a fake clock) there is no epoch, so transcripts do not change.
  */
 #ifndef SIPC_AUTH_H
 #define SIPC_AUTH_H
@@ -45,8 +46,8 @@
 typedef struct Auth Auth;
 
 /* secret NULL: a random one (nonces then die with the process and are
- * not shared).  `started`: the unix second this node started (the epoch
- * is the next one), 0 for none.  `deterministic`: salts count from 0
+ * not shared).  `started`: the unix second this node started (the
+ * epoch), 0 for none.  `deterministic`: salts count from 0
  * (offline tests). */
 Auth *auth_create(const char *secret, const char *node, int nonce_expire, int64_t started, int deterministic);
 void auth_destroy(Auth *a);

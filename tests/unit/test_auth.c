@@ -90,7 +90,8 @@ static void test_nonce_counts(void)
 
 /* A restart (or another node starting) refuses as stale every nonce
  * issued before it started, since the counts that would catch a replay
- * are gone; its own nonces are good from its first second on. */
+ * are gone, and those of its first second that it did not make; its own
+ * nonces are good from its first second on. */
 static void test_nonce_epoch(void)
 {
     Auth *before = auth_create("shared", "node-a", 300, T0 - 60, 0);
@@ -99,29 +100,47 @@ static void test_nonce_epoch(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(before);
     CU_ASSERT_PTR_NOT_NULL_FATAL(after);
     CU_ASSERT_PTR_NOT_NULL_FATAL(peer);
-    char old[AUTH_NONCE_LEN + 1], fresh[AUTH_NONCE_LEN + 1], early[AUTH_NONCE_LEN + 1];
+    char old[AUTH_NONCE_LEN + 1], last[AUTH_NONCE_LEN + 1], fresh[AUTH_NONCE_LEN + 1], n[AUTH_NONCE_LEN + 1];
     auth_nonce_make(before, "example.com", T0 - 10, old);
+    auth_nonce_make(before, "example.com", T0, last); /* in the second it stopped and `after` started */
     CU_ASSERT_EQUAL(auth_nonce_check(before, old, "example.com", T0 - 5), AUTH_NONCE_OK);
+    CU_ASSERT_EQUAL(auth_nonce_check(before, last, "example.com", T0), AUTH_NONCE_OK);
     CU_ASSERT_EQUAL(auth_nc_use(before, old, 1, T0 - 5), 0);
-    /* after the restart: well signed, young, but from before the epoch */
+    /* after the restart: well signed, young, but from before the epoch,
+     * or from its second but not made by this process */
     CU_ASSERT_EQUAL(auth_nonce_check(after, old, "example.com", T0 + 1), AUTH_NONCE_STALE);
-    /* made in the second the node started: dated at the epoch, good at once */
+    CU_ASSERT_EQUAL(auth_nonce_check(after, last, "example.com", T0), AUTH_NONCE_STALE);
+    /* a process that started, issued and stopped all in the second the
+     * next one starts in: its nonces are stale there too */
+    Auth *brief = auth_create("shared", "node-a", 300, T0, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(brief);
+    auth_nonce_make(brief, "example.com", T0, n);
+    CU_ASSERT_EQUAL(auth_nonce_check(brief, n, "example.com", T0), AUTH_NONCE_OK);
+    CU_ASSERT_EQUAL(auth_nonce_check(after, n, "example.com", T0), AUTH_NONCE_STALE);
+    auth_destroy(brief);
+    /* its own, made in its first second: good at once, dated now */
     auth_nonce_make(after, "example.com", T0, fresh);
-    CU_ASSERT_EQUAL(strncmp(fresh, "000000006955b901", 16), 0); /* T0 + 1 in hex */
+    CU_ASSERT_EQUAL(strncmp(fresh, "000000006955b900", 16), 0); /* T0 in hex */
     CU_ASSERT_EQUAL(auth_nonce_check(after, fresh, "example.com", T0), AUTH_NONCE_OK);
-    CU_ASSERT_EQUAL(auth_nonce_check(after, fresh, "example.com", T0 + 301), AUTH_NONCE_OK);
-    CU_ASSERT_EQUAL(auth_nonce_check(after, fresh, "example.com", T0 + 302), AUTH_NONCE_STALE);
+    CU_ASSERT_EQUAL(auth_nonce_check(after, fresh, "example.com", T0 + 300), AUTH_NONCE_OK);
+    CU_ASSERT_EQUAL(auth_nonce_check(after, fresh, "example.com", T0 + 301), AUTH_NONCE_STALE);
     /* whoever issued it: a node that started later refuses it too ... */
-    auth_nonce_make(after, "example.com", T0 + 20, early);
-    CU_ASSERT_EQUAL(auth_nonce_check(peer, early, "example.com", T0 + 40), AUTH_NONCE_STALE);
+    auth_nonce_make(after, "example.com", T0 + 20, n);
+    CU_ASSERT_EQUAL(auth_nonce_check(peer, n, "example.com", T0 + 40), AUTH_NONCE_STALE);
     CU_ASSERT_EQUAL(auth_nonce_check(peer, fresh, "example.com", T0 + 40), AUTH_NONCE_STALE);
+    auth_nonce_make(after, "example.com", T0 + 30, n); /* in the peer's first second */
+    CU_ASSERT_EQUAL(auth_nonce_check(peer, n, "example.com", T0 + 31), AUTH_NONCE_STALE);
     /* ... and takes what was issued after it started */
-    auth_nonce_make(after, "example.com", T0 + 40, early);
-    CU_ASSERT_EQUAL(auth_nonce_check(peer, early, "example.com", T0 + 41), AUTH_NONCE_OK);
+    auth_nonce_make(after, "example.com", T0 + 31, n);
+    CU_ASSERT_EQUAL(auth_nonce_check(peer, n, "example.com", T0 + 31), AUTH_NONCE_OK);
+    /* a clock stepped back below the epoch: still dated the epoch, own */
+    auth_nonce_make(peer, "example.com", T0 + 25, n);
+    CU_ASSERT_EQUAL(auth_nonce_check(peer, n, "example.com", T0 + 30), AUTH_NONCE_OK);
     /* no epoch (offline): only the age counts */
     Auth *offline = auth_create("shared", "node-a", 300, 0, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(offline);
     CU_ASSERT_EQUAL(auth_nonce_check(offline, old, "example.com", T0 + 1), AUTH_NONCE_OK);
+    CU_ASSERT_EQUAL(auth_nonce_check(offline, last, "example.com", T0 + 1), AUTH_NONCE_OK);
     auth_destroy(before);
     auth_destroy(after);
     auth_destroy(peer);

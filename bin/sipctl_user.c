@@ -42,9 +42,10 @@ void sipctl_user_help(FILE *f)
                "\n"
                "  PASSWORD, when not given, is read from the first line of standard input,\n"
                "  which keeps it out of `ps` and shell history (one starting with '-' goes\n"
-               "  after `--`); it is never stored, only its hashes.  USER and DOMAIN are\n"
-               "  visible ASCII (no spaces), USER at most 64 bytes without '@' or ':',\n"
-               "  DOMAIN at most 128 without '@'.  Like ul, user works on the database\n"
+               "  after `--`); it is never stored, only its hashes.  USER is at most 64\n"
+               "  letters, digits and -_.!~*'()&=+$, and DOMAIN at most 128 letters, digits\n"
+               "  and -.[]: (what a policy can use: no quotes, backslashes or blanks).\n"
+               "  Like ul, user works on the database\n"
                "  (--url URL or SIPC_DB_URL) directly, not through a running sipd.\n");
 }
 

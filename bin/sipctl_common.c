@@ -72,13 +72,26 @@ const char *sipctl_url(const char *given)
     return NULL;
 }
 
-Db *sipctl_open(const char *url)
+Db *sipctl_open(const char *url, int create)
 {
     char err[600];
-    Db *db = db_open(url, err, sizeof err);
+    Db *db = create ? db_open(url, err, sizeof err) : db_open_existing(url, err, sizeof err);
     if (!db)
         fprintf(stderr, "sipctl: %s\n", err);
     return db;
+}
+
+void sipctl_put(const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            printf("\\x%02x", c);
+        else if (c == '\\')
+            fputs("\\\\", stdout);
+        else
+            putchar(c);
+    }
 }
 
 int sipctl_check_schema(Db *db, int need, const char *what)

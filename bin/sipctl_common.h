@@ -36,12 +36,19 @@ int sipctl_args(int argc, char **argv, const SipctlOpt *opts, char **pos, int ma
  * usage error). */
 const char *sipctl_url(const char *given);
 
-/* The database at url, opened; NULL with a message (an error). */
-Db *sipctl_open(const char *url);
+/* The database at url, opened; NULL with a message (an error).  Only with
+ * `create` is a missing SQLite file made (`db init` and `db migrate`, which
+ * make a schema); every other command works on a database that exists. */
+Db *sipctl_open(const char *url, int create);
 
 /* db's schema is one this build knows, at least version `need` (the one
  * that brought what the command uses, named by `what` in the message:
  * "the subscriber table"); 0, or -1 with a message. */
 int sipctl_check_schema(Db *db, int need, const char *what);
+
+/* Writes s to stdout with control bytes (below 0x20, and 0x7f) as \xHH
+ * and a backslash as \\: stored strings came off the wire (a User-Agent,
+ * a Contact) and must not reach the terminal as escape sequences. */
+void sipctl_put(const char *s);
 
 #endif

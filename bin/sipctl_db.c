@@ -134,7 +134,7 @@ int sipctl_db(int argc, char **argv)
     const char *url = sipctl_url(a.npos ? a.pos[0] : NULL);
     if (!url)
         return SIPCTL_USAGE;
-    Db *db = sipctl_open(url);
+    Db *db = sipctl_open(url, fn == db_init || fn == db_migrate); /* the two that make a schema */
     if (!db)
         return SIPCTL_ERR;
     rc = fn(db);
@@ -169,12 +169,21 @@ static int bind_where(DbStmt *st, int first, const Args *a, const char *aor, con
 enum { C_TBL, C_AOR, C_CONTACT, C_EXPIRES, C_Q, C_PATH, C_RECEIVED, C_SOCK, C_INSTANCE, C_REG_ID, C_UA,
        C_CALLID, C_CSEQ, C_FLAGS };
 
+/* "LABEL VALUE\n", the value escaped (sipctl_put): what ul show prints of
+ * a stored string. */
+static void field(const char *label, const char *value, const char *end)
+{
+    fputs(label, stdout);
+    sipctl_put(value);
+    fputs(end, stdout);
+}
+
 static void print_binding(DbStmt *st, long long now)
 {
     long long exp = db_col_int(st, C_EXPIRES);
     long long q = db_col_int(st, C_Q);
     const char *s;
-    printf("  contact     %s\n", db_col_text(st, C_CONTACT));
+    field("  contact     ", db_col_text(st, C_CONTACT), "\n");
     if (exp > now)
         printf("    expires   in %lld s\n", exp - now);
     else
@@ -184,18 +193,21 @@ static void print_binding(DbStmt *st, long long now)
     else
         printf("    q         %lld.%03lld\n", q / 1000, q % 1000);
     if ((s = db_col_text(st, C_PATH)))
-        printf("    path      %s\n", s);
+        field("    path      ", s, "\n");
     if ((s = db_col_text(st, C_RECEIVED)))
-        printf("    received  %s\n", s);
+        field("    received  ", s, "\n");
     if ((s = db_col_text(st, C_SOCK)))
-        printf("    socket    %s\n", s);
-    if ((s = db_col_text(st, C_INSTANCE)))
-        printf("    instance  %s, reg-id %lld\n", s, db_col_int(st, C_REG_ID));
-    else if (db_col_int(st, C_REG_ID))
+        field("    socket    ", s, "\n");
+    if ((s = db_col_text(st, C_INSTANCE))) {
+        field("    instance  ", s, "");
+        printf(", reg-id %lld\n", db_col_int(st, C_REG_ID));
+    } else if (db_col_int(st, C_REG_ID)) {
         printf("    reg-id    %lld\n", db_col_int(st, C_REG_ID));
+    }
     if ((s = db_col_text(st, C_UA)))
-        printf("    agent     %s\n", s);
-    printf("    call-id   %s, cseq %lld\n", db_col_text(st, C_CALLID), db_col_int(st, C_CSEQ));
+        field("    agent     ", s, "\n");
+    field("    call-id   ", db_col_text(st, C_CALLID), "");
+    printf(", cseq %lld\n", db_col_int(st, C_CSEQ));
     if (db_col_int(st, C_FLAGS))
         printf("    flags     0x%llx\n", (unsigned long long)db_col_int(st, C_FLAGS));
 }
@@ -230,7 +242,8 @@ static int ul_show(Db *db, const Args *a)
             break;
         snprintf(key, n, "%s\n%s", tbl, r);
         if (!last || strcmp(last, key)) {
-            printf("%saor %s (table %s)\n", last ? "\n" : "", r, tbl);
+            field(last ? "\naor " : "aor ", r, " (table ");
+            field("", tbl, ")\n");
             aors++;
             free(last);
             last = key;
@@ -308,7 +321,7 @@ int sipctl_ul(int argc, char **argv)
     const char *url = sipctl_url(a.url);
     if (!url)
         return SIPCTL_USAGE;
-    Db *db = sipctl_open(url);
+    Db *db = sipctl_open(url, 0);
     if (!db)
         return SIPCTL_ERR;
     /* ul wants this build's own schema version, not only one with the

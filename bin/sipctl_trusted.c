@@ -192,7 +192,7 @@ int sipctl_trusted(int argc, char **argv)
     const char *url = sipctl_url(a.url);
     if (!url)
         return SIPCTL_USAGE;
-    Db *db = sipctl_open(url);
+    Db *db = sipctl_open(url, 0);
     if (!db)
         return SIPCTL_ERR;
     int ok = sipctl_check_schema(db, TRUSTED_SCHEMA, "the trusted table") == 0;

@@ -42,9 +42,10 @@ void sipctl_user_help(FILE *f)
                "\n"
                "  PASSWORD, when not given, is read from the first line of standard input,\n"
                "  which keeps it out of `ps` and shell history (one starting with '-' goes\n"
-               "  after `--`); it is never stored, only its hashes.  USER and DOMAIN are\n"
-               "  visible ASCII (no spaces), USER at most 64 bytes without '@' or ':',\n"
-               "  DOMAIN at most 128 without '@'.  Like ul, user works on the database\n"
+               "  after `--`); it is never stored, only its hashes.  USER is at most 64\n"
+               "  letters, digits and -_.!~*'()&=+$, and DOMAIN at most 128 letters, digits\n"
+               "  and -.[]: (what a policy can use: no quotes, backslashes or blanks).\n"
+               "  Like ul, user works on the database\n"
                "  (--url URL or SIPC_DB_URL) directly, not through a running sipd.\n");
 }
 
@@ -56,9 +57,18 @@ typedef struct Args {
     char *pos[2]; /* not const: a password given here is wiped after use */
 } Args;
 
-/* 1 if s is 1..max visible ASCII bytes, none in `banned`; else 0 with a
- * message naming `what`. */
-static int valid_name(const char *what, const char *s, size_t max, const char *banned)
+/* What a USER and a DOMAIN may hold besides letters and digits: what a
+ * SIP URI's user part and host take unescaped (RFC 3261 section 25.1),
+ * less ';', '?' and '/', which URI parsers take as the start of what
+ * follows the user, so that the name the policy sees in a From or To
+ * ($fU, check_from()) is the one stored.  Above all no '"' or '\\': the
+ * realm is quoted in challenges and the user in credentials. */
+#define USER_PUNCT "-_.!~*'()&=+$,"
+#define DOMAIN_PUNCT "-.[]:" /* a host name, an IPv4 or an IPv6 reference */
+
+/* 1 if s is 1..max visible ASCII bytes, none in `banned`, each a letter, a
+ * digit or in `punct`; else 0 with a message naming `what`. */
+static int valid_name(const char *what, const char *s, size_t max, const char *banned, const char *punct)
 {
     size_t n = strlen(s);
     if (n == 0 || n > max) {
@@ -75,6 +85,10 @@ static int valid_name(const char *what, const char *s, size_t max, const char *b
         }
         if (strchr(banned, c)) {
             fprintf(stderr, "sipctl: %s may not contain '%c'\n", what, c);
+            return 0;
+        }
+        if (!(c >= '0' && c <= '9') && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && !strchr(punct, c)) {
+            fprintf(stderr, "sipctl: %s may not contain '%c': letters, digits and %s only\n", what, c, punct);
             return 0;
         }
     }
@@ -100,7 +114,10 @@ static int split_user(const char *arg, char user[USER_MAX + 1], char domain[DOMA
     memcpy(user, arg, ulen);
     user[ulen] = '\0';
     strcpy(domain, at + 1);
-    return valid_name("USER", user, USER_MAX, "@:") && valid_name("DOMAIN", domain, DOMAIN_MAX, "@") ? 0 : -1;
+    return valid_name("USER", user, USER_MAX, "@:", USER_PUNCT) &&
+                   valid_name("DOMAIN", domain, DOMAIN_MAX, "@", DOMAIN_PUNCT)
+               ? 0
+               : -1;
 }
 
 /* --- database ---------------------------------------------------------------- */
@@ -215,11 +232,15 @@ static int user_rm(Db *db, Subs *subs, const char *user, const char *domain)
 }
 
 /* One line per user: "USER@DOMAIN<TAB>HA1s", the HA1s "MD5 SHA-256", one
- * of them, or "none" (a row written by something other than sipctl). */
+ * of them, or "none" (a row written by something other than sipctl, whose
+ * names are therefore escaped). */
 static int print_user(void *arg, const char *user, const char *domain, const char *md5, const char *sha)
 {
     (void)arg;
-    printf("%s@%s\t%s%s%s\n", user, domain, md5[0] ? "MD5" : "", md5[0] && sha[0] ? " " : "",
+    sipctl_put(user);
+    putchar('@');
+    sipctl_put(domain);
+    printf("\t%s%s%s\n", md5[0] ? "MD5" : "", md5[0] && sha[0] ? " " : "",
            sha[0] ? "SHA-256" : md5[0] ? "" : "none");
     return 0;
 }
@@ -261,13 +282,13 @@ int sipctl_user(int argc, char **argv)
         return SIPCTL_USAGE;
     }
     if (cmd != LIST ? split_user(a.pos[0], user, domain) < 0
-                    : a.npos && !valid_name("DOMAIN", a.pos[0], DOMAIN_MAX, "@"))
+                    : a.npos && !valid_name("DOMAIN", a.pos[0], DOMAIN_MAX, "@", DOMAIN_PUNCT))
         return SIPCTL_ERR;
     const char *url = sipctl_url(a.url);
     if (!url)
         return SIPCTL_USAGE;
 
-    Db *db = sipctl_open(url);
+    Db *db = sipctl_open(url, 0);
     if (!db)
         return SIPCTL_ERR;
     Subs *subs = NULL;

@@ -30,6 +30,8 @@ struct Auth {
     size_t secret_len;
     char node_hex[9];
     int expire;
+    int64_t epoch;  /* nonces issued before this second are stale (auth.h) */
+    uint32_t boot;  /* tags the salts of the nonces made in the epoch's second */
     int deterministic;
     uint64_t counter;
     NcEntry *nc[NC_BUCKETS];
@@ -45,7 +47,7 @@ static uint32_t fnv32(const char *s)
     return h;
 }
 
-Auth *auth_create(const char *secret, const char *node, int nonce_expire, int deterministic)
+Auth *auth_create(const char *secret, const char *node, int nonce_expire, int64_t started, int deterministic)
 {
     Auth *a = calloc(1, sizeof *a);
     if (!a)
@@ -64,6 +66,9 @@ Auth *auth_create(const char *secret, const char *node, int nonce_expire, int de
     }
     snprintf(a->node_hex, sizeof a->node_hex, "%08x", fnv32(node ? node : ""));
     a->expire = nonce_expire > 0 ? nonce_expire : AUTH_NONCE_EXPIRE_DEFAULT;
+    a->epoch = started > 0 ? started : 0;
+    if (a->epoch && RAND_bytes((unsigned char *)&a->boot, sizeof a->boot) != 1)
+        a->boot = fnv32(a->node_hex) ^ (uint32_t)started ^ (uint32_t)(uintptr_t)a; /* unlikely: any other tag */
     a->deterministic = deterministic;
     return a;
 }
@@ -98,8 +103,11 @@ void auth_nonce_make(Auth *a, const char *realm, int64_t now, char out[AUTH_NONC
     uint64_t salt = a->counter++;
     if (!a->deterministic && RAND_bytes((unsigned char *)&salt, sizeof salt) != 1)
         salt ^= (uint64_t)now * 0x9e3779b97f4a7c15ULL; /* still unique: the counter moved */
+    int64_t issued = now < a->epoch ? a->epoch : now; /* a clock stepped back: not born stale */
+    if (a->epoch && issued == a->epoch)
+        salt = (uint64_t)a->boot << 32 | (salt & 0xffffffffu); /* the epoch's second: say who made it */
     char mac[33];
-    snprintf(out, AUTH_NONCE_LEN + 1, "%016llx%016llx%s", (unsigned long long)now, (unsigned long long)salt,
+    snprintf(out, AUTH_NONCE_LEN + 1, "%016llx%016llx%s", (unsigned long long)issued, (unsigned long long)salt,
              a->node_hex);
     nonce_mac(a, out, realm, mac);
     memcpy(out + 40, mac, 33);
@@ -127,6 +135,14 @@ AuthNonce auth_nonce_check(const Auth *a, const char *nonce, const char *realm, 
     int64_t issued = (int64_t)strtoull(ts, NULL, 16);
     if (issued > now + 5) /* from the future: a clock far ahead on another node */
         return AUTH_NONCE_BAD;
+    if (issued < a->epoch) /* before this node started: its counts are lost */
+        return AUTH_NONCE_STALE;
+    if (a->epoch && issued == a->epoch) { /* the second it started: only its own */
+        char tag[9];
+        snprintf(tag, sizeof tag, "%08x", a->boot);
+        if (memcmp(nonce + 16, tag, 8) != 0)
+            return AUTH_NONCE_STALE;
+    }
     return now - issued > a->expire ? AUTH_NONCE_STALE : AUTH_NONCE_OK;
 }
 

@@ -20,6 +20,17 @@
  * seen before, or older than the window, is a replay.  The memory is per
  * node: a nonce first used at another node is counted from its first use
  * here.
+ *
+ * The epoch: the counts live in memory, but the key may outlive the
+ * process (auth_secret.c), so credentials captured before a restart would
+ * pass again after it.  An Auth therefore has an epoch, the unix second it
+ * started in, and a random boot tag: a nonce issued before the epoch is
+ * STALE, whoever issued it; so is one issued in the epoch's second itself
+ * unless this process made it (the top 8 digits of its salt are the boot
+ * tag: a process that ran and stopped within that second made nonces of
+ * the same date).  A phone holding one re-authenticates with a fresh
+ * nonce (stale=true), a replayed capture does not get in.  Offline (sipc
+ * test, a fake clock) there is no epoch, so transcripts do not change.
  */
 #ifndef SIPC_AUTH_H
 #define SIPC_AUTH_H
@@ -35,8 +46,10 @@
 typedef struct Auth Auth;
 
 /* secret NULL: a random one (nonces then die with the process and are
- * not shared).  `deterministic`: salts count from 0 (offline tests). */
-Auth *auth_create(const char *secret, const char *node, int nonce_expire, int deterministic);
+ * not shared).  `started`: the unix second this node started (the
+ * epoch), 0 for none.  `deterministic`: salts count from 0
+ * (offline tests). */
+Auth *auth_create(const char *secret, const char *node, int nonce_expire, int64_t started, int deterministic);
 void auth_destroy(Auth *a);
 
 /* auth_secret.c: the nonce key kept in db (made there when absent), as a
@@ -46,6 +59,8 @@ char *auth_secret_from_db(Db *db, char *err, size_t errlen);
 /* A fresh nonce for realm into out (AUTH_NONCE_LEN + 1 bytes). */
 void auth_nonce_make(Auth *a, const char *realm, int64_t now, char out[AUTH_NONCE_LEN + 1]);
 
+/* BAD: not ours (a wrong mac or realm, malformed, far in the future);
+ * STALE: ours, but expired or issued before the epoch. */
 typedef enum AuthNonce { AUTH_NONCE_OK, AUTH_NONCE_STALE, AUTH_NONCE_BAD } AuthNonce;
 AuthNonce auth_nonce_check(const Auth *a, const char *nonce, const char *realm, int64_t now);
 

@@ -303,7 +303,7 @@ void db_set_error(Db *db, const char *fmt, ...)
     va_end(ap);
 }
 
-Db *db_open(const char *url, char *err, size_t errlen)
+static Db *open_url(const char *url, int existing, char *err, size_t errlen)
 {
     char why[400];
     DbUrl u;
@@ -317,6 +317,7 @@ Db *db_open(const char *url, char *err, size_t errlen)
         free(safe);
         return NULL;
     }
+    u.existing = existing;
     Db *db = calloc(1, sizeof *db);
     if (!db) {
         seterr(err, errlen, "out of memory");
@@ -335,6 +336,16 @@ fail:
     free(db);
     free(safe);
     return NULL;
+}
+
+Db *db_open(const char *url, char *err, size_t errlen)
+{
+    return open_url(url, 0, err, errlen);
+}
+
+Db *db_open_existing(const char *url, char *err, size_t errlen)
+{
+    return open_url(url, 1, err, errlen);
 }
 
 static void stmt_free(DbStmt *st)

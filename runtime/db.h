@@ -54,6 +54,11 @@ typedef enum DbDialect { DB_SQLITE, DB_MYSQL } DbDialect;
 /* Connect.  NULL on failure with the reason in err (the password is never
  * written there). */
 Db *db_open(const char *url, char *err, size_t errlen);
+/* The same, for a database made before: a SQLite file that does not exist
+ * is an error instead of being created (sipctl's commands other than
+ * `db init` and `db migrate`, so that a mistyped path leaves nothing
+ * behind). */
+Db *db_open_existing(const char *url, char *err, size_t errlen);
 void db_close(Db *db);
 DbDialect db_dialect(const Db *db);
 /* The URL without its password, for log lines (owned by db). */

@@ -27,6 +27,7 @@ typedef struct DbUrl {
     unsigned port; /* mysql: 0 means the default (3306) */
     char *dbname; /* mysql: never NULL after a successful parse */
     char *socket; /* mysql: ?socket=PATH */
+    int existing; /* sqlite: refuse a missing file (db_open_existing), not from the URL */
 } DbUrl;
 
 /* 0, or -1 with the reason in err (which never contains the password). */

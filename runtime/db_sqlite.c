@@ -2,8 +2,11 @@
 /*
  * db_sqlite.c - the SQLite driver of db.h (libsqlite3).
  *
- * The file, and any missing directories above it (mode 0750: the file
- * holds who is registered where), are created on first open.  Connections
+ * The file (mode 0600: it holds the users' HA1s, the nonce key and who is
+ * registered where; SQLite gives its -wal and -shm files the same mode),
+ * and any missing directories above it (mode 0750), are created on first
+ * open, unless the caller asked for an existing file (db_open_existing:
+ * then a missing one is an error).  Connections
  * are set up for several processes sharing the file (sipd and sipctl):
  *
  *   journal_mode=WAL    readers never block the writer or each other;
@@ -26,10 +29,12 @@
  * BINARY collation, that is byte-wise, as the mysql driver's VARBINARY.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "db_internal.h"
 
@@ -71,6 +76,35 @@ static int make_parent_dirs(const char *path)
     return rc;
 }
 
+/* The file at path, made when missing (mode 0600, whatever the umask
+ * would let SQLite make) or required to exist; 0, or -1 with db's error. */
+static int make_or_find_file(Db *db, const DbUrl *u)
+{
+    struct stat sb;
+    if (stat(u->path, &sb) == 0)
+        return 0;
+    if (errno != ENOENT && errno != ENOTDIR) { /* ENOTDIR: a file where a directory goes, said below */
+        db_set_error(db, "%s: %s", u->path, strerror(errno));
+        return -1;
+    }
+    if (u->existing) {
+        db_set_error(db, "no such database file (`sipctl db init` creates one)");
+        return -1;
+    }
+    if (make_parent_dirs(u->path) < 0) {
+        db_set_error(db, "cannot create the directory of %s: %s", u->path, strerror(errno));
+        return -1;
+    }
+    int fd = open(u->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) { /* EEXIST: another process made it first */
+        db_set_error(db, "cannot create %s: %s", u->path, strerror(errno));
+        return -1;
+    }
+    if (fd >= 0)
+        close(fd);
+    return 0; /* an empty file is an empty database to SQLite */
+}
+
 static int sq_exec(Db *db, const char *sql)
 {
     char *msg = NULL;
@@ -104,11 +138,11 @@ static int use_wal(Db *db, const char *path)
 static int sq_open(Db *db, const DbUrl *u)
 {
     sqlite3 *h = NULL;
-    if (strcmp(u->path, ":memory:") && make_parent_dirs(u->path) < 0) {
-        db_set_error(db, "cannot create the directory of %s: %s", u->path, strerror(errno));
+    int memory = !strcmp(u->path, ":memory:");
+    if (!memory && make_or_find_file(db, u) < 0)
         return -1;
-    }
-    int rc = sqlite3_open_v2(u->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (memory ? SQLITE_OPEN_CREATE : 0); /* the file: above */
+    int rc = sqlite3_open_v2(u->path, &h, flags, NULL);
     if (rc != SQLITE_OK) {
         db_set_error(db, "%s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
         sqlite3_close(h);

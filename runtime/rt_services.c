@@ -109,7 +109,7 @@ static Auth *start_auth(const RtPolicy *p, const RtServiceOpts *o, Db *db, char 
 {
     int expire = (int)rt_policy_setting_int(p, "auth.nonce_expire", AUTH_NONCE_EXPIRE_DEFAULT);
     if (o->offline)
-        return auth_create("sipc-test-secret", "siptest", expire, 1);
+        return auth_create("sipc-test-secret", "siptest", expire, 0, 1);
     const char *secret = rt_policy_setting_str(p, "auth.secret", NULL);
     char host[256] = "sipd";
     if (gethostname(host, sizeof host - 1) < 0)
@@ -119,7 +119,7 @@ static Auth *start_auth(const RtPolicy *p, const RtServiceOpts *o, Db *db, char 
     char *kept = NULL;
     if (!secret && !(secret = kept = auth_secret_from_db(db, err, errlen)))
         return NULL;
-    Auth *a = auth_create(secret, node, expire, 0);
+    Auth *a = auth_create(secret, node, expire, (int64_t)time(NULL), 0); /* epoch: auth.h */
     free(kept);
     if (!a)
         snprintf(err, errlen, "out of memory");

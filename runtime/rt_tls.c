@@ -9,7 +9,11 @@
  * directory (mkdtemp, mode 0700; files 0600) under $TMPDIR or /tmp.  A tls
  * listen address without a certificate or key, an unreadable file, or a
  * verification asked for without tls.ca_list stops sipd from starting,
- * with the setting and file named.
+ * with the setting and file named.  So do files OpenSSL cannot load (no
+ * PEM certificate, no PEM private key or an encrypted one, a key that is
+ * not the certificate's, no certificate in tls.ca_list): they are loaded
+ * here first (check_pems), since sofia takes them without a word and then
+ * fails every handshake.
  *
  * Verification (SPEC.md section 2.4) is sofia's TPTAG_TLS_VERIFY_POLICY,
  * one bit per direction, for every TLS connection of the transport:
@@ -35,6 +39,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sofia-sip/tport_tag.h>
 
 #include "rt_internal.h"
@@ -105,6 +112,82 @@ static int write_pem(const char *dir, const char *name, const char *const *names
     return 0;
 }
 
+/* OpenSSL's reason for the last failure, for a message ("no start line"),
+ * and its error queue emptied. */
+static const char *ssl_why(void)
+{
+    unsigned long e = ERR_peek_last_error();
+    const char *r = e ? ERR_reason_error_string(e) : NULL;
+    ERR_clear_error();
+    return r ? r : "unknown error";
+}
+
+/* No passphrase is ever given (sofia would need TPTAG_TLS_PASSPHRASE):
+ * an encrypted key fails here instead of prompting on a terminal. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)u;
+    return -1;
+}
+
+/* The first PEM certificate of `path` (NULL with err, `name` the setting). */
+static X509 *read_cert(const char *name, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read %s: %s", name, path, strerror(errno));
+        return NULL;
+    }
+    X509 *x = PEM_read_X509(f, NULL, no_passphrase, NULL);
+    fclose(f);
+    if (!x)
+        snprintf(err, errlen, "%s: %s holds no certificate OpenSSL can load (%s)", name, path, ssl_why());
+    return x;
+}
+
+/* The certificate, key and CA files load, and the key is the
+ * certificate's; 0, or -1 with err naming the setting and the file. */
+static int check_pems(const char *cert, const char *key, const char *ca, char *err, size_t errlen)
+{
+    X509 *x = read_cert("tls.certificate", cert, err, errlen);
+    if (!x)
+        return -1;
+    EVP_PKEY *k = NULL;
+    int rc = -1;
+    FILE *f = fopen(key, "rb");
+    if (!f) {
+        snprintf(err, errlen, "tls.private_key: cannot read %s: %s", key, strerror(errno));
+        goto done;
+    }
+    k = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
+    fclose(f);
+    if (!k) {
+        snprintf(err, errlen, "tls.private_key: %s holds no unencrypted private key OpenSSL can load (%s)", key,
+                 ssl_why());
+        goto done;
+    }
+    if (X509_check_private_key(x, k) != 1) {
+        snprintf(err, errlen, "tls.private_key: %s is not the key of the certificate in %s (tls.certificate)", key,
+                 cert);
+        ERR_clear_error();
+        goto done;
+    }
+    if (ca && *ca) {
+        X509 *c = read_cert("tls.ca_list", ca, err, errlen);
+        if (!c)
+            goto done;
+        X509_free(c);
+    }
+    rc = 0;
+done:
+    EVP_PKEY_free(k);
+    X509_free(x);
+    return rc;
+}
+
 /* A bool setting, `dflt` when it is not given. */
 static int flag(const RtPolicy *p, const char *name, int dflt)
 {
@@ -132,6 +215,8 @@ int rt_tls_prepare(const RtPolicy *policy, char **dir, unsigned *verify, char *e
                  peer ? "tls.verify_peer" : in ? "tls.verify_client" : "tls.verify_server");
         return -1;
     }
+    if (check_pems(cert, key, ca, err, errlen) < 0)
+        return -1;
     const char *tmp = getenv("TMPDIR");
     size_t len = strlen(tmp && *tmp ? tmp : "/tmp") + 32;
     char *d = malloc(len);

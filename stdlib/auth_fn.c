@@ -49,11 +49,49 @@ static const char *method_name(const sip_t *sip)
     return sip->sip_request->rq_method_name;
 }
 
-/* The request URI as the credentials' uri must name it. */
-static int uri_matches(sipc_msg *m, const char *uri)
+/* Port p of a URI of type t, the scheme's default when absent. */
+static const char *port_or_default(const char *p, enum url_type_e t)
 {
+    return p && *p ? p : t == url_sips ? "5061" : "5060";
+}
+
+/* a and b name the same resource as URIs (RFC 3261 section 19.1.4, with
+ * parameters and headers left out): the scheme, the user exactly, the
+ * host in any case, the port with the scheme's default. */
+static int same_resource(const url_t *a, const url_t *b)
+{
+    return a->url_type == b->url_type && (a->url_type == url_sip || a->url_type == url_sips) &&
+           !!a->url_user == !!b->url_user && (!a->url_user || strcmp(a->url_user, b->url_user) == 0) &&
+           a->url_host && b->url_host && su_casematch(a->url_host, b->url_host) &&
+           strcmp(port_or_default(a->url_port, a->url_type), port_or_default(b->url_port, b->url_type)) == 0;
+}
+
+/* The credentials' uri names the request URI (RFC 2617 section 3.2.2.5).
+ * Strictly (auth.strict_uri = true) as sofia's url_cmp_all() sees it:
+ * every part, parameters included.  Otherwise as the same resource
+ * (same_resource); and for REGISTER, whose Request-URI names the
+ * registrar's domain (RFC 3261 section 10.2), also a uri that names this
+ * server's own address while the Request-URI names its domain (the realm)
+ * or one of its hosts, neither with a user: what sipp's [authentication]
+ * sends (the address it sent to), as other registrars accept.  The
+ * response hashes the uri, so only the uri the client signed is taken. */
+static int uri_matches(sipc_msg *m, const char *uri, const char *realm)
+{
+    const url_t *ru = m->sip->sip_request->rq_url;
     url_t *u = url_make(m->home, uri);
-    return u && url_cmp_all(u, m->sip->sip_request->rq_url) == 0;
+    if (!u)
+        return 0;
+    if (url_cmp_all(u, ru) == 0)
+        return 1;
+    /* Looked up only here: clients that copy the Request-URI never pay. */
+    const char *strict = m->policy ? rt_policy_setting_str(m->policy, "auth.strict_uri", NULL) : NULL;
+    if (strict && strcmp(strict, "true") == 0)
+        return 0;
+    if (same_resource(u, ru))
+        return 1;
+    return m->sip->sip_request->rq_method == sip_method_register && !u->url_user && !ru->url_user &&
+           ru->url_host && rt_url_is_self(m, u) &&
+           (su_casematch(ru->url_host, realm) || rt_host_is_self(m, ru->url_host));
 }
 
 /* A user name from the wire, fit for a log line: control bytes as '?'. */
@@ -117,7 +155,7 @@ static int authorize(sipc_msg *m, const sipc_str *realm_arg, const sipc_str *tab
     AuthNonce nr = auth_nonce_check(m->env->auth, c.nonce, realm, now);
     if (nr == AUTH_NONCE_BAD)
         return result(m, RT_AUTH_FAILED, c.username, "a nonce not issued here");
-    if (!uri_matches(m, c.uri))
+    if (!uri_matches(m, c.uri, realm))
         return result(m, RT_AUTH_MALFORMED, c.username, "the uri is not the request URI");
 
     char ha1[65], sess[DIGEST_HEX_MAX], want[DIGEST_HEX_MAX];

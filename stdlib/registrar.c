@@ -33,6 +33,7 @@
  * 200 was sent; false otherwise, having sent the error reply unless
  * REG_NO_REPLY.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,7 +233,11 @@ static int update_contacts(Reg *r)
 {
     const sip_t *sip = r->m->sip;
     const RtRegCfg *cfg = &r->m->env->reg;
-    long long hdr_exp = sip->sip_expires ? (long long)sip->sip_expires->ex_delta : -1;
+    /* sofia saturates a huge Expires at ULONG_MAX (2^64 and beyond), which
+     * as a long long would read as "no Expires": clamp it instead. */
+    long long hdr_exp = !sip->sip_expires                       ? -1
+                        : sip->sip_expires->ex_delta > LLONG_MAX ? LLONG_MAX
+                                                                 : (long long)sip->sip_expires->ex_delta;
     const char *path = path_text(r->m), *src = received_uri(r->m);
     const char *ua = sip->sip_user_agent ? sip->sip_user_agent->g_string : NULL;
     int n = 0;

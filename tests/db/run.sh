@@ -52,7 +52,9 @@ trap 'exit 143' TERM HUP
 db_fresh_url() {
     case $1 in
     sqlite)
-        _d=$(mktemp -d "$tmp/sqlite.XXXXXX") || return 1
+        # An empty file, as the empty MariaDB database: sipctl makes a
+        # missing one only for db init and migrate (test_files_output.sh).
+        _d=$(mktemp -d "$tmp/sqlite.XXXXXX") && mkdir "$_d/var" && : >"$_d/var/ul.db" || return 1
         printf 'sqlite:%s/var/ul.db\n' "$_d"
         ;;
     mysql)

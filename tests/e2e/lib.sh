@@ -419,6 +419,26 @@ sipd_lacks() {
     fi
 }
 
+# sent_msg MESSAGE-LOG CSEQ OUT: the request sipp sent with CSeq line CSEQ
+# (e.g. "CSeq: 3 REGISTER"), byte for byte, into OUT, from the log of its
+# -trace_msg -message_file MESSAGE-LOG (each entry: "UDP message sent (N
+# bytes):", an empty line, the N bytes), for a test that replays it.
+sent_msg() {
+    rm -f "$3"
+    grep -a -b -o 'UDP message sent ([0-9]* bytes):' "$1" >"$TMP/sent.idx"
+    while IFS=: read -r off _; do
+        head=$(tail -c +"$((off + 1))" "$1" | head -n 1)
+        n=$(printf '%s' "$head" | sed 's/[^0-9]//g')
+        tail -c +"$((off + ${#head} + 3))" "$1" | head -c "$n" >"$3.try"
+        if tr -d '\r' <"$3.try" | grep -a -q -x -- "$2"; then
+            mv "$3.try" "$3"
+            break
+        fi
+    done <"$TMP/sent.idx"
+    rm -f "$3.try"
+    [ -s "$3" ] || fail "no request with \"$2\" sent in $1"
+}
+
 # --- TLS (openssl) ----------------------------------------------------------
 # Debian's sipp has no TLS: the tests speak it with openssl s_client and
 # s_server, on certificates made here (EC P-256, valid for one day).

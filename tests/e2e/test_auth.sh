@@ -127,25 +127,6 @@ bad() {
     sipd_alive "bad case $nbad ($3)"
 }
 
-# sent_msg MESSAGE-LOG CSEQ OUT: the request sipp sent with CSeq line CSEQ
-# (e.g. "CSeq: 3 REGISTER"), byte for byte, from sipp's -trace_msg log
-# (each entry: "UDP message sent (N bytes):", an empty line, the N bytes).
-sent_msg() {
-    rm -f "$3"
-    grep -a -b -o 'UDP message sent ([0-9]* bytes):' "$1" >"$TMP/sent.idx"
-    while IFS=: read -r off _; do
-        head=$(tail -c +"$((off + 1))" "$1" | head -n 1)
-        n=$(printf '%s' "$head" | sed 's/[^0-9]//g')
-        tail -c +"$((off + ${#head} + 3))" "$1" | head -c "$n" >"$3.try"
-        if tr -d '\r' <"$3.try" | grep -a -q -x -- "$2"; then
-            mv "$3.try" "$3"
-            break
-        fi
-    done <"$TMP/sent.idx"
-    rm -f "$3.try"
-    [ -s "$3" ] || fail "no request with \"$2\" sent in $1"
-}
-
 # --- 1. libtcc, nonces of 2 s ---------------------------------------------------
 
 sipd_start auth-tcc "$policy" --db "$DB"

@@ -14,6 +14,9 @@
 #   5. Two more nodes, D and E, whose policies set no auth.secret: the key
 #      is the one kept in the database they share (table sipc_secret), so
 #      a nonce of D is accepted by E too.
+# A node refuses as stale any nonce issued before the second after it
+# started (runtime/auth.h, the epoch), so each challenge waits until the
+# clock is past the start of the nodes it is sent to (past_start).
 #
 #   sh tests/e2e/test_auth_nodes.sh BUILD_DIR
 
@@ -89,7 +92,21 @@ challenge() {
     note "node $1's nonce: $nonce"
 }
 
+# past_start NAME: wait (bounded) until the clock has left the second in
+# which node NAME's sipd wrote its ready file (it started no later): from
+# then on a nonce any node issues is good at every node started so far.
+past_start() {
+    started_at=$(stat -c %Y "$TMP/$1.ready") || fail "no ready file of node $1"
+    n=30
+    while [ "$(date +%s)" -le "$started_at" ]; do
+        [ "$n" -gt 0 ] || fail "the clock did not pass $started_at"
+        n=$((n - 1))
+        sleep 0.1
+    done
+}
+
 # --- 1. the challenge of node A ----------------------------------------------------
+past_start c
 challenge A "$A_PORT"
 
 # --- 2..4. credentials for it, to the other nodes ------------------------------
@@ -139,6 +156,7 @@ sipd_start d "$TMP/node-d.sipc" --db "$DB"
 D_PID=$SIPD_PID D_PORT=$SIPD_PORT
 sipd_start e "$TMP/node-e.sipc" --db "$DB"
 E_PID=$SIPD_PID E_PORT=$SIPD_PORT E_LOG=$SIPD_LOG
+past_start e
 challenge D "$D_PORT"
 register 00000001 4 "$TMP/reg-e.sip"
 expect "node D's nonce at node E (the database's key)" "$E_PORT" "$TMP/reg-e.sip" 200

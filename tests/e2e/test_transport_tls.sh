@@ -8,7 +8,10 @@
 # answered 200 by the policy, which logs $pr, $Ri and $Rp: tls, and the
 # listening address (not the connection's peer).  sipd's private
 # certificate directory is gone once it listens.  Then the refusals: a
-# key file that cannot be read.
+# key file that cannot be read; files OpenSSL cannot load (a garbage
+# certificate, a garbage key, a key that is not the certificate's, a
+# garbage tls.ca_list), which sofia would take and then fail every
+# handshake with: each stops sipd at start, status 1, naming the file.
 #
 #   sh tests/e2e/test_transport_tls.sh BUILD_DIR
 
@@ -60,13 +63,35 @@ sipd_stop
 log_has "$SIPD_LOG" "info: listening on tls:127.0.0.1:$tls_port"
 log_has "$SIPD_LOG" "tls-test: OPTIONS over tls to 127.0.0.1:$tls_port"
 
-# A key file that cannot be read stops sipd before it listens.
-sed "s|$TMP/key.pem|$TMP/missing.pem|" "$TMP/tls.sipc" >"$TMP/nokey.sipc"
-bounded 30 "$B/sipd" -l tls:127.0.0.1:0 "$TMP/nokey.sipc" >"$TMP/nokey.out" 2>"$TMP/nokey.err"
-rc=$?
-[ "$rc" -eq 1 ] || {
-    show_log "$TMP/nokey.err"
-    fail "sipd with an unreadable key exited with status $rc, expected 1"
+# refused NAME FILE-TO-REPLACE GARBAGE-FILE MESSAGE [SETTING-LINE]: sipd on
+# a copy of the policy with FILE-TO-REPLACE named as GARBAGE-FILE (and
+# SETTING-LINE added) exits 1 before it listens, with MESSAGE on stderr.
+refused() {
+    { [ -z "${5:-}" ] || echo "$5"; sed "s|$2|$3|" "$TMP/tls.sipc"; } >"$TMP/$1.sipc"
+    bounded 30 "$B/sipd" -l tls:127.0.0.1:0 "$TMP/$1.sipc" >"$TMP/$1.out" 2>"$TMP/$1.err"
+    rc=$?
+    [ "$rc" -eq 1 ] || {
+        show_log "$TMP/$1.err"
+        fail "sipd with $1 exited with status $rc, expected 1"
+    }
+    log_has "$TMP/$1.err" "$4"
+    [ -z "$(ls -A "$TMPDIR")" ] || fail "sipd left its certificate directory after refusing ($1): $(ls "$TMPDIR")"
+    note "$1: refused at start"
 }
-log_has "$TMP/nokey.err" "tls.private_key: cannot read $TMP/missing.pem"
-[ -z "$(ls -A "$TMPDIR")" ] || fail "sipd left its certificate directory after refusing: $(ls "$TMPDIR")"
+refused unreadable-key "$TMP/key.pem" "$TMP/missing.pem" "tls.private_key: cannot read $TMP/missing.pem"
+printf 'not a certificate\n' >"$TMP/garbage.pem"
+bounded 60 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=other -days 1 \
+    -keyout "$TMP/other-key.pem" -out "$TMP/other-cert.pem" >"$TMP/openssl-other.log" 2>&1 || {
+    show_log "$TMP/openssl-other.log"
+    fail "openssl req could not make a second certificate"
+}
+refused garbage-cert "$TMP/cert.pem" "$TMP/garbage.pem" \
+    "tls.certificate: $TMP/garbage.pem holds no certificate OpenSSL can load"
+refused garbage-key "$TMP/key.pem" "$TMP/garbage.pem" \
+    "tls.private_key: $TMP/garbage.pem holds no unencrypted private key OpenSSL can load"
+refused cert-as-key "$TMP/key.pem" "$TMP/cert.pem" \
+    "tls.private_key: $TMP/cert.pem holds no unencrypted private key OpenSSL can load"
+refused other-key "$TMP/key.pem" "$TMP/other-key.pem" \
+    "tls.private_key: $TMP/other-key.pem is not the key of the certificate in $TMP/cert.pem"
+refused garbage-ca "$TMP/garbage.pem" "$TMP/garbage.pem" \
+    "tls.ca_list: $TMP/garbage.pem holds no certificate OpenSSL can load" "tls.ca_list = \"$TMP/garbage.pem\";"

@@ -3,7 +3,7 @@
  * udp_send.c - send one file's bytes to a SIP server and print the reply's
  * status line, for the end-to-end tests (tests/e2e/test_rfc4475.sh).
  *
- *   udp_send [-t] [-s PORT] [-w MS] HOST PORT FILE
+ *   udp_send [-t] [-a] [-s PORT] [-w MS] HOST PORT FILE
  *
  * UDP (default): the whole file goes out as one datagram, exactly as it is
  * (no line-end conversion, NUL bytes kept), from an ephemeral port of
@@ -19,7 +19,9 @@
  * prints the first line of the first message received without its CRLF
  * ("SIP/2.0 400 Bad Request"), or "-" when nothing came (or, over TCP,
  * the connection was closed first).  Bytes outside printable ASCII in
- * the line are written as '?', so the output is one safe line.
+ * the line are written as '?', so the output is one safe line.  With -a
+ * every line of the answer is printed that way (a UDP answer's headers,
+ * for a test that checks one), the status line first.
  *
  * Exit status: 0 when something was printed (an answer or "-"), 2 on
  * misuse or a local error (file, socket).  Loopback tests only: it
@@ -37,7 +39,7 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: udp_send [-t] [-s PORT] [-w MS] HOST PORT FILE\n");
+    fprintf(stderr, "usage: udp_send [-t] [-a] [-s PORT] [-w MS] HOST PORT FILE\n");
     return 2;
 }
 
@@ -88,11 +90,21 @@ static int bind_random_loopback(int fd, int port)
     return -1;
 }
 
-/* Print the first line of buf[0..n) (the status line), made safe. */
-static void print_first_line(const char *buf, size_t n)
+/* Print the first line of buf[0..n) (the status line), or with `all`
+ * every line, made safe: CRLF ends a line, other bytes outside printable
+ * ASCII are '?'. */
+static void print_lines(const char *buf, size_t n, int all)
 {
-    for (size_t i = 0; i < n && buf[i] != '\r' && buf[i] != '\n'; i++) {
+    for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)buf[i];
+        if (c == '\r' && i + 1 < n && buf[i + 1] == '\n')
+            continue;
+        if (c == '\r' || c == '\n') {
+            if (!all)
+                break;
+            putchar('\n');
+            continue;
+        }
         putchar(c >= 0x20 && c < 0x7f ? c : '?');
     }
     putchar('\n');
@@ -100,10 +112,12 @@ static void print_first_line(const char *buf, size_t n)
 
 int main(int argc, char **argv)
 {
-    int tcp = 0, wait_ms = 1000, src_port = 0, opt;
-    while ((opt = getopt(argc, argv, "ts:w:")) != -1) {
+    int tcp = 0, all = 0, wait_ms = 1000, src_port = 0, opt;
+    while ((opt = getopt(argc, argv, "tas:w:")) != -1) {
         if (opt == 't')
             tcp = 1;
+        else if (opt == 'a')
+            all = 1;
         else if (opt == 's')
             src_port = atoi(optarg);
         else if (opt == 'w')
@@ -183,7 +197,7 @@ int main(int argc, char **argv)
     }
     close(fd);
     if (got)
-        print_first_line(buf, got);
+        print_lines(buf, got, all);
     else
         puts("-");
     return 0;

@@ -112,7 +112,7 @@ static void digest_math(const AuthCreds *c)
 static void nonces(const AuthCreds *c)
 {
     const int64_t now = 1767225600; /* 2026-01-01, as sipc test */
-    Auth *a = auth_create("fuzz-secret", "fuzz", 300, 1);
+    Auth *a = auth_create("fuzz-secret", "fuzz", 300, 0, 1);
     CHECK(a != NULL);
     AuthNonce r = auth_nonce_check(a, c->nonce, c->realm, now);
     CHECK(r == AUTH_NONCE_OK || r == AUTH_NONCE_STALE || r == AUTH_NONCE_BAD);

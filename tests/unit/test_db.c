@@ -287,6 +287,7 @@ static void test_open_create(void)
         mode_t um = umask(0);
         umask(um);
         CU_ASSERT_EQUAL(stat(file, &sb), 0);
+        CU_ASSERT_EQUAL(sb.st_mode & 0777, 0600 & ~um); /* HA1s, the nonce key */
         CU_ASSERT_EQUAL(stat(dir, &sb), 0);
         CU_ASSERT_EQUAL(sb.st_mode & 0777, 0750 & ~um);
         CU_ASSERT_STRING_EQUAL(db_url_safe(db), g_url);
@@ -295,6 +296,18 @@ static void test_open_create(void)
         snprintf(url, sizeof url, "sqlite:%s/sub/x.db", file);
         CU_ASSERT_PTR_NULL(db_open(url, err, sizeof err));
         CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot create the directory"));
+        /* An existing database asked for: a missing one is not made. */
+        char missing[700];
+        snprintf(missing, sizeof missing, "%s/none/x.db", dir);
+        snprintf(url, sizeof url, "sqlite:%s", missing);
+        CU_ASSERT_PTR_NULL(db_open_existing(url, err, sizeof err));
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, "no such database file"));
+        CU_ASSERT_NOT_EQUAL(stat(missing, &sb), 0);
+        snprintf(missing, sizeof missing, "%s/none", dir);
+        CU_ASSERT_NOT_EQUAL(stat(missing, &sb), 0);
+        Db *again = db_open_existing(g_url, err, sizeof err); /* one that exists opens */
+        CU_ASSERT_PTR_NOT_NULL(again);
+        db_close(again);
     } else {
         /* The password is in no log line. */
         DbUrl u;

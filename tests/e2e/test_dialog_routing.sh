@@ -106,3 +106,74 @@ relayed "$SIPD_LOG" ACK 2
 relayed "$SIPD_LOG" UPDATE 1
 relayed "$SIPD_LOG" BYE 1
 sipd_lacks 'replied 404'
+
+# --- 2. two proxies, each with its own key: caller -> A -> B -> callee -----
+node a2 dialog-secret-a2
+node b2 dialog-secret-b2
+sipd_start b2 "$TMP/b2.sipc"
+B2_PID=$SIPD_PID B2_PORT=$SIPD_PORT B2_LOG=$SIPD_LOG
+sipd_start a2 "$TMP/a2.sipc"
+A2_PID=$SIPD_PID A2_PORT=$SIPD_PORT A2_LOG=$SIPD_LOG
+sipp_uas_start two-uas "$sc/dlg_uas_answer.xml" -trace_msg -message_file "$TMP/two-uas.msgs"
+sipp_run two "$sc/dlg_uac_call.xml" 1 -key uas_port "$UAS_PORT" \
+    -key next_proxy "sip:127.0.0.1:$B2_PORT" -trace_msg -message_file "$TMP/two-uac.msgs"
+sipp_uas_wait two-uas
+stop_node "$B2_PID" "$B2_LOG"
+stop_node "$A2_PID" "$A2_LOG"
+for m in INVITE ACK UPDATE; do
+    signed_routes "$TMP/two-uac.msgs" $m 2
+done
+signed_routes "$TMP/two-uas.msgs" BYE 2
+for log in "$A2_LOG" "$B2_LOG"; do
+    relayed "$log" INVITE 2
+    relayed "$log" ACK 2
+    relayed "$log" UPDATE 1
+    relayed "$log" BYE 1
+    SIPD_LOG=$log
+    sipd_lacks 'replied 404'
+done
+# Each side's route set starts at the proxy next to it.
+routes "$TMP/two-uac.msgs" UPDATE | grep -q "^Route: <sip:127\.0\.0\.1:$A2_PORT;" ||
+    fail "the caller's UPDATE does not go to A first"
+routes "$TMP/two-uas.msgs" BYE | grep -q "^Route: <sip:127\.0\.0\.1:$B2_PORT;" ||
+    fail "the callee's BYE does not go to B first"
+# The two keys differ: A's value is not B's.
+sigs=$(routes "$TMP/two-uac.msgs" UPDATE | head -n 1 | grep -o 'sig=[0-9a-f]*' | sort -u | wc -l)
+[ "$sigs" = 2 ] || fail "the two proxies' Record-Routes carry $sigs distinct signatures, expected 2"
+
+# --- 3. nodes sharing a key: A's signature is good at B, not at C ---------
+node a3 dialog-shared-secret
+node b3 dialog-shared-secret
+node c3 dialog-other-secret
+sipd_start a3 "$TMP/a3.sipc"
+A3_PID=$SIPD_PID A3_PORT=$SIPD_PORT A3_LOG=$SIPD_LOG
+sipd_start b3 "$TMP/b3.sipc"
+B3_PID=$SIPD_PID B3_PORT=$SIPD_PORT B3_LOG=$SIPD_LOG
+sipd_start c3 "$TMP/c3.sipc"
+C3_PID=$SIPD_PID C3_PORT=$SIPD_PORT C3_LOG=$SIPD_LOG
+sipp_uas_start three-uas "$sc/dlg_uas_shared.xml" -key a_port "$A3_PORT" -key b_port "$B3_PORT"
+SIPD_PORT=$A3_PORT SIPD_LOG=$A3_LOG
+sipp_run three "$sc/dlg_uac_shared.xml" 1 -key uas_port "$UAS_PORT" -key a_port "$A3_PORT" \
+    -key b_port "$B3_PORT" -key c_port "$C3_PORT" -trace_msg -message_file "$TMP/three-uac.msgs"
+sipp_uas_wait three-uas
+stop_node "$C3_PID" "$C3_LOG"
+stop_node "$B3_PID" "$B3_LOG"
+stop_node "$A3_PID" "$A3_LOG"
+# The UPDATE both got: a Route naming the node, with A's signature.
+sig=$(routes "$TMP/three-uac.msgs" BYE | grep -o 'sig=[0-9a-f]*' | head -n 1)
+for port in "$C3_PORT" "$B3_PORT"; do
+    routes "$TMP/three-uac.msgs" UPDATE | grep -q "^Route: <sip:127\.0\.0\.1:$port;lr;$sig>\$" ||
+        fail "no UPDATE with Route <sip:127.0.0.1:$port;lr;$sig>"
+done
+relayed "$A3_LOG" INVITE 1
+relayed "$A3_LOG" BYE 1
+relayed "$B3_LOG" UPDATE 1
+log_has "$C3_LOG" "UPDATE in a dialog from 127.0.0.1"
+log_has "$C3_LOG" "names us in its Route without our signature"
+SIPD_LOG=$C3_LOG
+sipd_has '^sipd: debug: UPDATE from 127\.0\.0\.1:[0-9]+ call-id .*: replied 404'
+sipd_lacks 'relayed'
+for log in "$A3_LOG" "$B3_LOG"; do
+    SIPD_LOG=$log
+    sipd_lacks 'replied 404'
+done

@@ -32,16 +32,6 @@ node() {
     grep -q "^auth.secret = \"$2\";" "$TMP/$1.sipc" || fail "no auth.secret line in dialog.sipc"
 }
 
-# msgs_route FILE METHOD: the Route header lines of the METHOD requests
-# sipp sent or received, as traced in FILE (-trace_msg).
-msgs_routes() {
-    tr -d '\r' <"$1" | awk -v m="$2" '
-        /^(UDP|TCP) message (sent|received)/ { inreq = 0 }
-        $1 == m && $3 == "SIP/2.0" { inreq = 1; next }
-        inreq && /^Route:/ { print }
-        inreq && /^$/ { inreq = 0 }'
-}
-
 # stop_node PID LOG: sipd_stop for one of several sipd.
 stop_node() {
     SIPD_PID=$1 SIPD_LOG=$2

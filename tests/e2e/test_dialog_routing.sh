@@ -17,6 +17,8 @@
 #
 #   sh tests/e2e/test_dialog_routing.sh BUILD_DIR
 
+# shellcheck disable=SC2153 # node() sets NAME_PID, NAME_PORT, NAME_LOG by eval
+
 set -u
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -25,16 +27,21 @@ e2e_init "$@"
 need_prog sipp sip-tester
 sc=tests/e2e/scenarios
 
-# node NAME SECRET: a copy of the policy with auth.secret = SECRET, as
-# $TMP/NAME.sipc.
+# node NAME SECRET: start sipd on a copy of the policy with auth.secret =
+# SECRET ($TMP/NAME.sipc); its PID, port and log go to NAME_PID, NAME_PORT,
+# NAME_LOG (NAME in capitals) as well as SIPD_*.
 node() {
     sed "s/^auth\.secret = .*/auth.secret = \"$2\";/" tests/e2e/policies/dialog.sipc >"$TMP/$1.sipc"
     grep -q "^auth.secret = \"$2\";" "$TMP/$1.sipc" || fail "no auth.secret line in dialog.sipc"
+    sipd_start "$1" "$TMP/$1.sipc"
+    v=$(echo "$1" | tr '[:lower:]' '[:upper:]')
+    eval "${v}_PID=\$SIPD_PID ${v}_PORT=\$SIPD_PORT ${v}_LOG=\$SIPD_LOG"
 }
 
-# stop_node PID LOG: sipd_stop for one of several sipd.
+# stop_node NAME: sipd_stop for the sipd of `node NAME`.
 stop_node() {
-    SIPD_PID=$1 SIPD_LOG=$2
+    v=$(echo "$1" | tr '[:lower:]' '[:upper:]')
+    eval "SIPD_PID=\$${v}_PID SIPD_LOG=\$${v}_LOG"
     sipd_stop
 }
 
@@ -79,49 +86,46 @@ relayed() {
     }
 }
 
+# dialog_relayed LOG: the sipd of LOG relayed the whole dialog of
+# dlg_uac_call.xml: both INVITEs and their ACKs, the UPDATE, the BYE, and
+# refused none of them.
+dialog_relayed() {
+    relayed "$1" INVITE 2
+    relayed "$1" ACK 2
+    relayed "$1" UPDATE 1
+    relayed "$1" BYE 1
+    SIPD_LOG=$1
+    sipd_lacks 'replied 404'
+}
+
 # --- 1. one proxy: re-INVITE and UPDATE from the caller, BYE from the callee
 node one dialog-secret-one
-sipd_start one "$TMP/one.sipc"
 sipp_uas_start one-uas "$sc/dlg_uas_answer.xml" -trace_msg -message_file "$TMP/one-uas.msgs"
 sipp_run one "$sc/dlg_uac_call.xml" 1 -key uas_port "$UAS_PORT" -key next_proxy - \
     -trace_msg -message_file "$TMP/one-uac.msgs"
 sipp_uas_wait one-uas
-sipd_stop
+stop_node one
 for m in INVITE ACK UPDATE; do
     signed_routes "$TMP/one-uac.msgs" $m 1
 done
 signed_routes "$TMP/one-uas.msgs" BYE 1
-relayed "$SIPD_LOG" INVITE 2
-relayed "$SIPD_LOG" ACK 2
-relayed "$SIPD_LOG" UPDATE 1
-relayed "$SIPD_LOG" BYE 1
-sipd_lacks 'replied 404'
+dialog_relayed "$ONE_LOG"
 
 # --- 2. two proxies, each with its own key: caller -> A -> B -> callee -----
-node a2 dialog-secret-a2
 node b2 dialog-secret-b2
-sipd_start b2 "$TMP/b2.sipc"
-B2_PID=$SIPD_PID B2_PORT=$SIPD_PORT B2_LOG=$SIPD_LOG
-sipd_start a2 "$TMP/a2.sipc"
-A2_PID=$SIPD_PID A2_PORT=$SIPD_PORT A2_LOG=$SIPD_LOG
+node a2 dialog-secret-a2
 sipp_uas_start two-uas "$sc/dlg_uas_answer.xml" -trace_msg -message_file "$TMP/two-uas.msgs"
 sipp_run two "$sc/dlg_uac_call.xml" 1 -key uas_port "$UAS_PORT" \
     -key next_proxy "sip:127.0.0.1:$B2_PORT" -trace_msg -message_file "$TMP/two-uac.msgs"
 sipp_uas_wait two-uas
-stop_node "$B2_PID" "$B2_LOG"
-stop_node "$A2_PID" "$A2_LOG"
+stop_node b2
+stop_node a2
 for m in INVITE ACK UPDATE; do
     signed_routes "$TMP/two-uac.msgs" $m 2
 done
 signed_routes "$TMP/two-uas.msgs" BYE 2
-for log in "$A2_LOG" "$B2_LOG"; do
-    relayed "$log" INVITE 2
-    relayed "$log" ACK 2
-    relayed "$log" UPDATE 1
-    relayed "$log" BYE 1
-    SIPD_LOG=$log
-    sipd_lacks 'replied 404'
-done
+dialog_relayed "$A2_LOG"
+dialog_relayed "$B2_LOG"
 # Each side's route set starts at the proxy next to it.
 routes "$TMP/two-uac.msgs" UPDATE | grep -q "^Route: <sip:127\.0\.0\.1:$A2_PORT;" ||
     fail "the caller's UPDATE does not go to A first"
@@ -135,20 +139,14 @@ sigs=$(routes "$TMP/two-uac.msgs" UPDATE | head -n 1 | grep -o 'sig=[0-9a-f]*' |
 node a3 dialog-shared-secret
 node b3 dialog-shared-secret
 node c3 dialog-other-secret
-sipd_start a3 "$TMP/a3.sipc"
-A3_PID=$SIPD_PID A3_PORT=$SIPD_PORT A3_LOG=$SIPD_LOG
-sipd_start b3 "$TMP/b3.sipc"
-B3_PID=$SIPD_PID B3_PORT=$SIPD_PORT B3_LOG=$SIPD_LOG
-sipd_start c3 "$TMP/c3.sipc"
-C3_PID=$SIPD_PID C3_PORT=$SIPD_PORT C3_LOG=$SIPD_LOG
 sipp_uas_start three-uas "$sc/dlg_uas_shared.xml" -key a_port "$A3_PORT" -key b_port "$B3_PORT"
 SIPD_PORT=$A3_PORT SIPD_LOG=$A3_LOG
 sipp_run three "$sc/dlg_uac_shared.xml" 1 -key uas_port "$UAS_PORT" -key a_port "$A3_PORT" \
     -key b_port "$B3_PORT" -key c_port "$C3_PORT" -trace_msg -message_file "$TMP/three-uac.msgs"
 sipp_uas_wait three-uas
-stop_node "$C3_PID" "$C3_LOG"
-stop_node "$B3_PID" "$B3_LOG"
-stop_node "$A3_PID" "$A3_LOG"
+stop_node c3
+stop_node b3
+stop_node a3
 # The UPDATE both got: a Route naming the node, with A's signature.
 sig=$(routes "$TMP/three-uac.msgs" BYE | grep -o 'sig=[0-9a-f]*' | head -n 1)
 for port in "$C3_PORT" "$B3_PORT"; do

@@ -332,17 +332,19 @@ sipp_count() {
         END { print v }' "$1"
 }
 
-# sipp_uas_start NAME SCENARIO: start a sipp UAS that runs SCENARIO for one
+# sipp_uas_start NAME SCENARIO [SIPP-ARGS...]: start a sipp UAS that runs SCENARIO for one
 # call, on a free UDP port of 127.0.0.1 (UAS_IP=::1: of ::1), in the background (bounded in
 # time), and wait until it has bound its port.  Sets UAS_PID and UAS_PORT;
 # sipp_uas_wait checks how it ended.
 sipp_uas_start() {
     need_prog sipp sip-tester
-    UAS_OUT=$TMP/$1.uas
+    uas_name=$1 uas_sf=$2
+    shift 2
+    UAS_OUT=$TMP/$uas_name.uas
     UAS_PORT=$(free_udp_port)
-    timeout -k 5 60 sipp -sf "$2" -m 1 -i "${UAS_IP:-127.0.0.1}" -p "$UAS_PORT" -nostdin \
+    timeout -k 5 60 sipp -sf "$uas_sf" -m 1 -i "${UAS_IP:-127.0.0.1}" -p "$UAS_PORT" -nostdin \
         -timeout 30s -timeout_error -trace_screen -screen_file "$UAS_OUT.screen" \
-        -trace_err -error_file "$UAS_OUT.errors" >"$UAS_OUT.log" 2>&1 &
+        -trace_err -error_file "$UAS_OUT.errors" "$@" >"$UAS_OUT.log" 2>&1 &
     UAS_PID=$!
     started "$UAS_PID"
     hex=$(printf ':%04X$' "$UAS_PORT")
@@ -350,12 +352,12 @@ sipp_uas_start() {
     until awk '{ print $2 }' /proc/net/udp /proc/net/udp6 2>/dev/null | grep -qi "$hex"; do
         if ! alive "$UAS_PID" || [ "$n" -le 0 ]; then
             show_log "$UAS_OUT.log"
-            fail "sipp UAS $1 did not start listening on 127.0.0.1:$UAS_PORT"
+            fail "sipp UAS $uas_name did not start listening on 127.0.0.1:$UAS_PORT"
         fi
         n=$((n - 1))
         sleep 0.1
     done
-    note "sipp UAS $1 pid $UAS_PID on ${UAS_IP:-127.0.0.1} port $UAS_PORT"
+    note "sipp UAS $uas_name pid $UAS_PID on ${UAS_IP:-127.0.0.1} port $UAS_PORT"
 }
 
 # sipp_bg_wait ROLE PID OUT NAME SECONDS: wait (bounded) for a background

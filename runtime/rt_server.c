@@ -57,6 +57,7 @@ struct RtServer {
     int grace;       /* shutdown_grace override (-g), or -1: the policy's */
     RtShutdown *sd;  /* while rt_server_run() runs (rt_shutdown.c) */
     RtServices *svc; /* user location and its database (rt_services.c) */
+    RtDnsConf *dns;  /* the resolv.conf sres reads (rt_dns_conf.c) */
 };
 
 /* --- sofia's own log lines --------------------------------------------------- */
@@ -200,7 +201,9 @@ RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *pol
                            {NTATAG_CLIENT_RPORT(1)}, {TPTAG_UDP_RMEM(4 << 20)}, {TPTAG_UDP_WMEM(4 << 20)},
                            {TAG_END()}};
     tagi_t dns_tags[RT_DNS_NTAGS]; /* the dns.* settings (rt_dns.c), then agent_tags */
-    rt_dns_tags(policy, dns_tags, agent_tags);
+    if (!(srv->dns = rt_dns_conf_open(srv->root, policy, err, errlen)))
+        goto fail;
+    rt_dns_tags(policy, rt_dns_conf_path(srv->dns), dns_tags, agent_tags);
     srv->agent = rt_listen_open(srv->root, listen, nlisten, policy, on_message, srv, dns_tags, err, errlen);
     sofia_quiet = 0;
     if (!srv->agent)
@@ -288,6 +291,7 @@ void rt_server_destroy(RtServer *srv)
         nta_agent_destroy(srv->agent);
     }
     rt_services_stop(srv->svc); /* flushes write-back user location */
+    rt_dns_conf_close(srv->dns);   /* after the agent: sres reads its file until then */
     if (srv->root)
         su_root_destroy(srv->root);
     su_home_unref(srv->home);

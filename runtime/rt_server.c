@@ -43,6 +43,7 @@
 #include "rt_dns.h"
 #include "rt_shutdown.h"
 #include "rt_error.h"
+#include "rt_scheme.h"
 #include "rt_services.h"
 #include "tm.h"
 
@@ -168,6 +169,8 @@ static int on_message(RtServer *srv, nta_agent_t *agent, msg_t *msg, sip_t *sip)
     (void)agent;
     if (sip && sip->sip_request && rt_shutdown_refuse(srv->sd, srv->agent, msg, sip))
         return 0; /* draining: refused with 503 */
+    if (sip && sip->sip_request && rt_scheme_refuse(&srv->env, msg, sip))
+        return 0; /* 416 Unsupported URI Scheme (rt_scheme.c) */
     if (sip && sip->sip_request) /* malformed ones: error_route and 400 (rt_error.c) */
         rt_error_dispatch(&srv->env, srv->main_route, msg, sip);
     else if (sip && sip->sip_status)

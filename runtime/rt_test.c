@@ -43,6 +43,7 @@
 #include "rt_services.h"
 #include "digest.h"
 #include "subscriber.h"
+#include "rt_scheme.h"
 #include "rt_test.h"
 #include "tm.h"
 #include "trusted.h"
@@ -218,6 +219,8 @@ int rt_test_request(RtTestEnv *t, const char *text, size_t len, const RtTestAddr
     t->env.local_proto = su_strdup(t->home, local->proto);
     t->env.local_host = su_strdup(t->home, local->host);
     t->env.local_port = t->port;
+    if (rt_scheme_refuse(&t->env, msg, sip))
+        return 0; /* reject 416 (rt_scheme.c) */
     rt_error_dispatch(&t->env, t->main_route, msg, sip); /* takes msg; error_route for bad ones */
     return 0;
 }

@@ -15,7 +15,9 @@
 # 3261 section 18.2.2) comes back to it.  The answer is checked against
 # tests/data/rfc4475/manifest.tsv:
 #
-#   request, parser=accept   200 Parsed (the policy routed it)
+#   request, parser=accept   200 Parsed (the policy routed it); 416 for
+#                            unkscm and novelsc (a Request-URI scheme
+#                            other than sip, sips, tel: runtime/rt_scheme.c)
 #   request, parser=reject   400 (505 for badvers, 400 or 501 for mismatch02)
 #   parser=either            anything; it is recorded
 #   response, parser=accept  no answer, and sipd's log shows it parsed it
@@ -87,7 +89,12 @@ while IFS="$tab" read -r file section title class parser rest; do
     esac
     # What the manifest asks for.
     case $kind/$parser in
-    request/accept) want=200 ;;
+    request/accept)
+        case $file in
+        unkscm.dat | novelsc.dat) want=416 ;; # RFC 3261 8.2.2.1, before the policy (rt_scheme.c)
+        *) want=200 ;;
+        esac
+        ;;
     request/reject)
         case $file in
         badvers.dat) want=505 ;;

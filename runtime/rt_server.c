@@ -38,6 +38,7 @@
 #include <sofia-sip/tport_tag.h>
 
 #include "rt_internal.h"
+#include "rt_lenient.h"
 #include "rt_listen.h"
 #include "rt_conn.h"
 #include "rt_dns.h"
@@ -169,6 +170,8 @@ static int on_message(RtServer *srv, nta_agent_t *agent, msg_t *msg, sip_t *sip)
     (void)agent;
     if (sip && sip->sip_request && rt_shutdown_refuse(srv->sd, srv->agent, msg, sip))
         return 0; /* draining: refused with 503 */
+    if (sip && sip->sip_request && rt_lenient_refuse(&srv->env, msg, sip))
+        return 0; /* another SIP-Version: 505 (rt_lenient.c) */
     if (sip && sip->sip_request && rt_scheme_refuse(&srv->env, msg, sip))
         return 0; /* 416 Unsupported URI Scheme (rt_scheme.c) */
     if (sip && sip->sip_request) /* malformed ones: error_route and 400 (rt_error.c) */
@@ -210,6 +213,7 @@ RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *pol
      * gets 200 from nta but the 487 comes from downstream (tm_nta.c). */
     tagi_t agent_tags[] = {{NTATAG_UA(0)}, {NTATAG_CANCEL_487(0)}, {NTATAG_SERVER_RPORT(1)},
                            {NTATAG_CLIENT_RPORT(1)}, {TPTAG_UDP_RMEM(4 << 20)}, {TPTAG_UDP_WMEM(4 << 20)},
+                           {NTATAG_MCLASS(rt_lenient_mclass())}, /* loose Via parameters (rt_lenient.c) */
                            {TAG_END()}};
     tagi_t conn_tags[RT_CONN_NTAGS]; /* the tcp.* timeouts (rt_conn.c), then agent_tags */
     rt_conn_tags(policy, conn_tags, agent_tags);

@@ -18,7 +18,10 @@
 #   request, parser=accept   200 Parsed (the policy routed it); 416 for
 #                            unkscm and novelsc (a Request-URI scheme
 #                            other than sip, sips, tel: runtime/rt_scheme.c)
-#   request, parser=reject   400 (505 for badvers, 400 or 501 for mismatch02)
+#   request, parser=reject   400 (505 for badvers, sent to the source per
+#                            RFC 3261 section 18.2.2, not to its Via host
+#                            c.example.com: runtime/rt_lenient.c; 400 or
+#                            501 for mismatch02)
 #   parser=either            anything; it is recorded
 #   response, parser=accept  no answer, and sipd's log shows it parsed it
 #                            (a stray response: "dropped: top Via is not ours")
@@ -43,7 +46,6 @@ SEND=$B/udp_send
 # file|expected outcome instead of the manifest's|why (sofia-sip 1.12.11)
 DEVIATIONS='intmeth.dat|none|sofia parser refuses it as garbage before nta (the NUL quoted-pair and method characters), so it never reaches sipd
 badinv01.dat|none|its only Via does not parse, so there is no address to send the 400 to; nta drops it
-badvers.dat|none|nta answers 505 itself but sends it to the Via host (c.example.com) without received=, which does not resolve; over TCP the 505 does arrive
 bext01.dat|none|its Via names TLS; nta drops a request whose Via transport differs from the one it came on, and this test has no TLS listener'
 
 deviation() { # FILE -> "outcome|why" or ""

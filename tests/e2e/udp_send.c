@@ -3,7 +3,7 @@
  * udp_send.c - send one file's bytes to a SIP server and print the reply's
  * status line, for the end-to-end tests (tests/e2e/test_rfc4475.sh).
  *
- *   udp_send [-t] [-s PORT] [-w MS] HOST PORT FILE
+ *   udp_send [-t] [-s PORT] [-w MS] [-H NAME] HOST PORT FILE
  *
  * UDP (default): the whole file goes out as one datagram, exactly as it is
  * (no line-end conversion, NUL bytes kept), from an ephemeral port of
@@ -21,6 +21,9 @@
  * the connection was closed first).  Bytes outside printable ASCII in
  * the line are written as '?', so the output is one safe line.
  *
+ * With -H NAME (UDP), the first header line named NAME of that answer is
+ * printed too, on a second line, as it came ("-" when there is none).
+ *
  * Exit status: 0 when something was printed (an answer or "-"), 2 on
  * misuse or a local error (file, socket).  Loopback tests only: it
  * sends where it is told, once, and never retries.
@@ -32,12 +35,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: udp_send [-t] [-s PORT] [-w MS] HOST PORT FILE\n");
+    fprintf(stderr, "usage: udp_send [-t] [-s PORT] [-w MS] [-H NAME] HOST PORT FILE\n");
     return 2;
 }
 
@@ -98,11 +102,33 @@ static void print_first_line(const char *buf, size_t n)
     putchar('\n');
 }
 
+/* Print the first header line named `name` in buf[0..n), or "-". */
+static void print_header(const char *buf, size_t n, const char *name)
+{
+    size_t k = strlen(name);
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        while (e < n && buf[e] != '\n')
+            e++;
+        if (e - i > k && !strncasecmp(buf + i, name, k) && buf[i + k] == ':') {
+            print_first_line(buf + i, e - i);
+            return;
+        }
+        if (e - i <= 1)
+            break; /* the empty line: end of the headers */
+        i = e + 1;
+    }
+    puts("-");
+}
+
 int main(int argc, char **argv)
 {
     int tcp = 0, wait_ms = 1000, src_port = 0, opt;
-    while ((opt = getopt(argc, argv, "ts:w:")) != -1) {
-        if (opt == 't')
+    const char *hname = NULL;
+    while ((opt = getopt(argc, argv, "ts:w:H:")) != -1) {
+        if (opt == 'H')
+            hname = optarg;
+        else if (opt == 't')
             tcp = 1;
         else if (opt == 's')
             src_port = atoi(optarg);
@@ -186,5 +212,7 @@ int main(int argc, char **argv)
         print_first_line(buf, got);
     else
         puts("-");
+    if (hname)
+        print_header(buf, got, hname);
     return 0;
 }

@@ -37,6 +37,9 @@ void rt_log(RtLogLevel level, const char *fmt, ...) __attribute__((format(printf
 #define RT_LOG_REPEAT_INTERVAL 10
 void rt_log_limited(RtLogLevel level, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Tests: the clock rt_log_limited() reads, in seconds (NULL: the
+ * monotonic clock again); forgets every key. */
+void rt_log_set_clock(long long (*clock_s)(void));
 
 /* --- rt_policy.c: load and validate a policy ------------------------------ */
 

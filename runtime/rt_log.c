@@ -85,13 +85,26 @@ static uint64_t key_hash(const char *key)
     return h ? h : 1;
 }
 
+static long long monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec;
+}
+
+static long long (*now_s)(void) = monotonic_s;
+
+void rt_log_set_clock(long long (*clock_s)(void))
+{
+    now_s = clock_s ? clock_s : monotonic_s;
+    memset(repeat, 0, sizeof repeat);
+}
+
 void rt_log_limited(RtLogLevel level, const char *key, const char *fmt, ...)
 {
     if (!rt_log_enabled(level))
         return;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int64_t now = ts.tv_sec;
+    int64_t now = now_s();
     uint64_t h = key_hash(key);
     int slot = 0;
     for (int i = 0; i < NREPEAT; i++) {

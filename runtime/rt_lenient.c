@@ -41,11 +41,11 @@
 #include <sofia-sip/su_alloc.h>
 #include <sofia-sip/su.h>
 
-#include <sofia-sip/nta.h>
 #include <sofia-sip/su_string.h>
 
 #include "rt_internal.h"
 #include "rt_lenient.h"
+#include "rt_scheme.h"
 
 static msg_parse_f *via_parse; /* sofia's sip_via_d */
 
@@ -209,19 +209,9 @@ int rt_lenient_refuse(const RtMsgEnv *env, msg_t *msg, sip_t *sip)
 {
     if (!sip || !sip->sip_request || sip->sip_request->rq_version != other_version)
         return 0;
-    int ack = sip->sip_request->rq_method == sip_method_ack;
-    rt_log_limited(RT_LOG_DEBUG, "other version", "%s with a SIP-Version other than 2.0, call-id %s: %s",
-                   sip->sip_request->rq_method_name, rt_msg_call_id(sip),
-                   ack ? "dropped (an ACK gets no reply)" : "505 Version Not Supported");
-    if (env->rec) {
-        if (!ack)
-            rt_rec_line(env->rec, "reject 505 Version Not Supported");
-    } else if (!ack && env->agent && sip->sip_via) {
-        nta_msg_treply(env->agent, msg, 505, "Version Not Supported", TAG_END()); /* takes msg */
-        return 1;
-    }
-    msg_destroy(msg);
-    return 1;
+    rt_log_limited(RT_LOG_DEBUG, "other version", "%s with a SIP-Version other than 2.0, call-id %s: refused (505)",
+                   sip->sip_request->rq_method_name, rt_msg_call_id(sip));
+    return rt_refuse(env, msg, sip, 505, "Version Not Supported");
 }
 
 /* --- the message class ------------------------------------------------------ */

@@ -13,6 +13,8 @@
  *
  * Called by sipd (rt_server.c) and by `sipc test` (rt_test.c, which
  * records `reject 416 Unsupported URI Scheme` as nta's answers are).
+ * rt_refuse() is that stateless answer before the policy, for
+ * rt_lenient.c's 505 too.
  */
 #include <sofia-sip/nta.h>
 #include <sofia-sip/sip_header.h>
@@ -20,24 +22,27 @@
 #include "rt_internal.h"
 #include "rt_scheme.h"
 
+int rt_refuse(const RtMsgEnv *env, msg_t *msg, sip_t *sip, int status, const char *phrase)
+{
+    int ack = sip->sip_request->rq_method == sip_method_ack;
+    if (env->rec) {
+        if (!ack)
+            rt_rec_line(env->rec, "reject %d %s", status, phrase);
+    } else if (!ack && env->agent && sip->sip_via) {
+        nta_msg_treply(env->agent, msg, status, phrase, TAG_END()); /* takes msg */
+        return 1;
+    }
+    msg_destroy(msg);
+    return 1;
+}
+
 int rt_scheme_refuse(const RtMsgEnv *env, msg_t *msg, sip_t *sip)
 {
     const url_t *u = sip && sip->sip_request ? sip->sip_request->rq_url : NULL;
     if (!u || u->url_type == url_invalid || u->url_type == url_sip || u->url_type == url_sips ||
         u->url_type == url_tel)
         return 0; /* a URI that does not parse is a 400 (rt_error.c, nta) */
-    const char *scheme = u->url_scheme ? u->url_scheme : "?";
-    int ack = sip->sip_request->rq_method == sip_method_ack;
-    rt_log_limited(RT_LOG_DEBUG, "unsupported scheme", "%s with Request-URI scheme \"%s\" from call-id %s: %s",
-                   sip->sip_request->rq_method_name, scheme, rt_msg_call_id(sip),
-                   ack ? "dropped (an ACK gets no reply)" : "416 Unsupported URI Scheme");
-    if (env->rec) {
-        if (!ack)
-            rt_rec_line(env->rec, "reject 416 Unsupported URI Scheme");
-    } else if (!ack && env->agent && sip->sip_via) {
-        nta_msg_treply(env->agent, msg, 416, "Unsupported URI Scheme", TAG_END()); /* takes msg */
-        return 1;
-    }
-    msg_destroy(msg);
-    return 1;
+    rt_log_limited(RT_LOG_DEBUG, "unsupported scheme", "%s with Request-URI scheme \"%s\", call-id %s: refused (416)",
+                   sip->sip_request->rq_method_name, u->url_scheme ? u->url_scheme : "?", rt_msg_call_id(sip));
+    return rt_refuse(env, msg, sip, 416, "Unsupported URI Scheme");
 }

@@ -13,4 +13,9 @@
  * taken; 0 otherwise (msg untouched). */
 int rt_scheme_refuse(const RtMsgEnv *env, msg_t *msg, sip_t *sip);
 
+/* Answer a request before the policy with `status` statelessly (nta),
+ * or record `reject STATUS PHRASE` offline (env->rec); an ACK is only
+ * dropped.  Takes msg; returns 1. */
+int rt_refuse(const RtMsgEnv *env, msg_t *msg, sip_t *sip, int status, const char *phrase);
+
 #endif /* SIPC_RT_SCHEME_H */

@@ -52,14 +52,9 @@ POLICY
 
 # options NAME RURI VIA-PORT: an OPTIONS to RURI whose Via names VIA-PORT.
 options() {
-    printf 'OPTIONS %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%s;branch=z9hG4bK-%s\r\nMax-Forwards: 70\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\nTo: <%s>\r\nCall-ID: %s@dns-unreachable\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
-        "$2" "$3" "$1" "$2" "$1" >"$TMP/$1.req"
+    sip_options "$TMP/$1.req" "$2" UDP "$3" "z9hG4bK-$1" "$1@dns-unreachable"
 }
 
-# cpu PID: user+system clock ticks so far.
-cpu() {
-    sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
 
 sipd_start dns "$TMP/dns.sipc"
 
@@ -91,7 +86,7 @@ got=$(bounded 20 "$SEND" -s "$PORT" -w 3000 127.0.0.1 "$SIPD_PORT" "$TMP/local.r
     fail "sipd no longer answers: got \"$got\""
 }
 
-ticks=$(cpu "$SIPD_PID")
+ticks=$(cpu_ticks "$SIPD_PID")
 hz=$(getconf CLK_TCK)
 [ "$ticks" -lt $((2 * hz)) ] || fail "sipd used $ticks ticks of CPU (${hz}/s), more than 2 s"
 lines=$(wc -l <"$SIPD_LOG")

@@ -27,8 +27,7 @@ printf 'route {\n    sl_send_reply(200, "Parsed");\n}\n' >"$TMP/loose.sipc"
 
 # request FILE PROTO VIA-PORT BRANCH CALL-ID
 request() {
-    printf 'OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/%s 127.0.0.1:%s;branch=%s\r\nMax-Forwards: 70\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\nTo: <sip:x@127.0.0.1>\r\nCall-ID: %s\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
-        "$2" "$3" "$4" "$5" >"$1"
+    sip_options "$1" sip:x@127.0.0.1 "$2" "$3" "$4" "$5"
 }
 
 sipd_start loose "$TMP/loose.sipc" -l "tcp:127.0.0.1:0"

@@ -35,15 +35,11 @@ policy() {
     } >"$1"
 }
 
-# options FILE: an OPTIONS over TCP (one connection may send it once).
+# options FILE ID: an OPTIONS over TCP (one connection may send it once).
 options() {
-    printf 'OPTIONS sip:alive@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK-%s\r\nMax-Forwards: 70\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\nTo: <sip:alive@127.0.0.1>\r\nCall-ID: %s@tcp-limits\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
-        "$2" "$2" >"$1"
+    sip_options "$1" sip:alive@127.0.0.1 TCP 9 "z9hG4bK-$2" "$2@tcp-limits"
 }
 
-cpu() { # PID -> user+system clock ticks
-    sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
 
 # --- a. descriptors run out ---------------------------------------------------
 policy "$TMP/a.sipc" 'tcp.max_connections_per_source = 0;'
@@ -62,7 +58,7 @@ got=$(bounded 20 "$SEND" -t -w 3000 127.0.0.1 "$TCP_PORT" "$TMP/a.req")
     show_log "$SIPD_LOG"
     fail "after the connections closed: expected 200 Alive over TCP, got \"$got\""
 }
-ticks=$(cpu "$SIPD_PID")
+ticks=$(cpu_ticks "$SIPD_PID")
 hz=$(getconf CLK_TCK)
 lines=$(wc -l <"$SIPD_LOG")
 [ "$ticks" -lt $((2 * hz)) ] || fail "sipd used $ticks ticks of CPU (${hz}/s), more than 2 s"

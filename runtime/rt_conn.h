@@ -12,7 +12,7 @@
 #include "rt.h"
 
 /* Defaults of the tcp.* settings (SPEC.md section 2.4). */
-#define RT_CONN_IDLE_DEFAULT 600       /* s a connection may sit idle */
+#define RT_CONN_IDLE_DEFAULT 3600      /* s a connection may sit idle */
 #define RT_CONN_MESSAGE_DEFAULT 30     /* s a message started has to complete */
 #define RT_CONN_MAX_DEFAULT 4096       /* connections in all */
 #define RT_CONN_PER_SOURCE_DEFAULT 128 /* connections from one address */

@@ -158,16 +158,23 @@ static void not_understood(su_home_t *home, const char *via)
 
 static issize_t lenient_via_d(su_home_t *home, msg_header_t *h, char *s, isize_t slen)
 {
-    char *orig = su_strndup(home, s, slen); /* sofia's parser writes into s */
+    /* sofia's parser writes into s: keep the original (on the stack for
+     * every Via of normal size: this runs for each one received). */
+    char stack[512];
+    char *orig = (size_t)slen < sizeof stack ? memcpy(stack, s, (size_t)slen) : su_strndup(home, s, slen);
+    if (orig == stack)
+        stack[slen] = '\0';
     if (via_parse(home, h, s, slen) >= 0) {
-        su_free(home, orig);
+        if (orig != stack)
+            su_free(home, orig);
         same_version(home, (sip_via_t *)h);
         return 0;
     }
     char *q = orig ? quote_values(home, orig, (size_t)slen) : NULL;
     if (!q) {
         not_understood(home, orig);
-        su_free(home, orig);
+        if (orig != stack)
+            su_free(home, orig);
         return -1;
     }
     sip_via_t *v = (sip_via_t *)h;
@@ -180,7 +187,8 @@ static issize_t lenient_via_d(su_home_t *home, msg_header_t *h, char *s, isize_t
     int bad = via_parse(home, h, q, (isize_t)strlen(q)) < 0 || unquote_params(home, v, orig) < 0;
     if (bad)
         not_understood(home, orig);
-    su_free(home, orig);
+    if (orig != stack)
+        su_free(home, orig);
     if (bad)
         return -1;
     same_version(home, v);

@@ -160,17 +160,21 @@ static issize_t lenient_via_d(su_home_t *home, msg_header_t *h, char *s, isize_t
 {
     /* sofia's parser writes into s: keep the original (on the stack for
      * every Via of normal size: this runs for each one received). */
+    /* The value ends at its NUL; slen may run past it: sofia 1.12.11's
+     * msg_parse_next_field() hands the next value of a list the length of
+     * the whole line (harmless to sofia's decoders, which stop at NUL). */
     char stack[512];
-    char *orig = (size_t)slen < sizeof stack ? memcpy(stack, s, (size_t)slen) : su_strndup(home, s, slen);
+    size_t len = strnlen(s, (size_t)slen);
+    char *orig = len < sizeof stack ? memcpy(stack, s, len) : su_strndup(home, s, (isize_t)len);
     if (orig == stack)
-        stack[slen] = '\0';
+        stack[len] = '\0';
     if (via_parse(home, h, s, slen) >= 0) {
         if (orig != stack)
             su_free(home, orig);
         same_version(home, (sip_via_t *)h);
         return 0;
     }
-    char *q = orig ? quote_values(home, orig, (size_t)slen) : NULL;
+    char *q = orig ? quote_values(home, orig, strlen(orig)) : NULL;
     if (!q) {
         not_understood(home, orig);
         if (orig != stack)

@@ -159,6 +159,13 @@ $(B)/udp_send: tests/e2e/udp_send.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -o $@ $<
 
+# tcp_hold: many TCP connections to sipd, which it may close
+# (tests/e2e/test_tcp_limits.sh).
+E2E_TOOLS += $(B)/tcp_hold
+$(B)/tcp_hold: tests/e2e/tcp_hold.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -o $@ $<
+
 e2e: $(PROGS) $(E2E_TOOLS)
 	@sh tests/e2e/run.sh $(B)
 

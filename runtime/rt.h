@@ -29,6 +29,17 @@ typedef enum RtLogLevel {
 void rt_log_set_level(RtLogLevel level);
 int rt_log_enabled(RtLogLevel level);
 void rt_log(RtLogLevel level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A condition that may repeat (a flood of bad packets, descriptors run
+ * out): the first occurrence of `key` is logged, then at most one line per
+ * RT_LOG_REPEAT_INTERVAL seconds, the message with " (repeated N times in
+ * the last S s)" when occurrences were held back.  Digits in `key` are
+ * ignored, so "from 10.0.0.1:5060" and "from 10.0.0.2:5061" are one key. */
+#define RT_LOG_REPEAT_INTERVAL 10
+void rt_log_limited(RtLogLevel level, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Tests: the clock rt_log_limited() reads, in seconds (NULL: the
+ * monotonic clock again); forgets every key. */
+void rt_log_set_clock(long long (*clock_s)(void));
 
 /* --- rt_policy.c: load and validate a policy ------------------------------ */
 

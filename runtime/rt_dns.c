@@ -7,7 +7,8 @@
  * The policy's settings become agent tags:
  *   dns.resolv_conf = "PATH"  SRESTAG_RESOLV_CONF: nameservers (and a
  *                             sres `port N` line) from PATH instead of
- *                             /etc/resolv.conf
+ *                             /etc/resolv.conf (or from a copy without
+ *                             the unusable ones: rt_dns_conf.c)
  *   dns.use_naptr = BOOL      NTATAG_USE_NAPTR (default true)
  *   dns.use_srv = BOOL        NTATAG_USE_SRV (default true)
  *
@@ -35,10 +36,9 @@ static const char *setting(const RtPolicy *p, const char *name)
     return NULL;
 }
 
-void rt_dns_tags(const RtPolicy *p, tagi_t tags[RT_DNS_NTAGS], tagi_t const *next)
+void rt_dns_tags(const RtPolicy *p, const char *conf, tagi_t tags[RT_DNS_NTAGS], tagi_t const *next)
 {
     int n = 0;
-    const char *conf = setting(p, "dns.resolv_conf");
     const char *naptr = setting(p, "dns.use_naptr");
     const char *srv = setting(p, "dns.use_srv");
     if (conf && *conf) {

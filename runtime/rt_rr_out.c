@@ -60,7 +60,7 @@ int rt_rr_add(msg_t *msg, sip_t *sip, const char *value)
     for (msg_header_t *x = *head; x; x = x->sh_succ) {
         if (x == h)
             seen = 1;
-        else if (x->sh_class == sip_via_class)
+        else if (sip_is_via((sip_header_t *)x)) /* by name: a received Via has rt_lenient.c's class */
             last_via = x, before = seen;
     }
     if (!last_via || !before || !last_via->sh_succ)

@@ -26,6 +26,7 @@
 #define NTA_AGENT_MAGIC_T struct RtServer
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +38,13 @@
 #include <sofia-sip/tport_tag.h>
 
 #include "rt_internal.h"
+#include "rt_lenient.h"
 #include "rt_listen.h"
+#include "rt_conn.h"
 #include "rt_dns.h"
 #include "rt_shutdown.h"
 #include "rt_error.h"
+#include "rt_scheme.h"
 #include "rt_services.h"
 #include "tm.h"
 
@@ -57,6 +61,8 @@ struct RtServer {
     int grace;       /* shutdown_grace override (-g), or -1: the policy's */
     RtShutdown *sd;  /* while rt_server_run() runs (rt_shutdown.c) */
     RtServices *svc; /* user location and its database (rt_services.c) */
+    RtDnsConf *dns;  /* the resolv.conf sres reads (rt_dns_conf.c) */
+    RtConn *conn;    /* connection limits (rt_conn.c) */
 };
 
 /* --- sofia's own log lines --------------------------------------------------- */
@@ -72,6 +78,7 @@ static char sofia_line[512];
 static size_t sofia_len;
 static char sofia_first[512]; /* since the last reset */
 static int sofia_quiet;
+static char sofia_emfile[64], sofia_enfile[64]; /* strerror(EMFILE), strerror(ENFILE) */
 
 static void sofia_logger(void *stream, char const *fmt, va_list ap)
 {
@@ -91,8 +98,10 @@ static void sofia_logger(void *stream, char const *fmt, va_list ap)
     if (sofia_len) {
         if (!sofia_first[0])
             memcpy(sofia_first, sofia_line, sofia_len + 1);
-        if (!sofia_quiet)
-            rt_log(RT_LOG_WARN, "sofia: %s", sofia_line);
+        if (strstr(sofia_line, sofia_emfile) || strstr(sofia_line, sofia_enfile))
+            rt_conn_exhausted(); /* stop accepting before the next try (rt_conn.c) */
+        if (!sofia_quiet) /* the same line again and again: once per interval */
+            rt_log_limited(RT_LOG_WARN, sofia_line, "sofia: %s", sofia_line);
     }
     sofia_len = 0;
 }
@@ -161,6 +170,10 @@ static int on_message(RtServer *srv, nta_agent_t *agent, msg_t *msg, sip_t *sip)
     (void)agent;
     if (sip && sip->sip_request && rt_shutdown_refuse(srv->sd, srv->agent, msg, sip))
         return 0; /* draining: refused with 503 */
+    if (sip && sip->sip_request && rt_lenient_refuse(&srv->env, msg, sip))
+        return 0; /* another SIP-Version: 505 (rt_lenient.c) */
+    if (sip && sip->sip_request && rt_scheme_refuse(&srv->env, msg, sip))
+        return 0; /* 416 Unsupported URI Scheme (rt_scheme.c) */
     if (sip && sip->sip_request) /* malformed ones: error_route and 400 (rt_error.c) */
         rt_error_dispatch(&srv->env, srv->main_route, msg, sip);
     else if (sip && sip->sip_status)
@@ -176,6 +189,8 @@ RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *pol
                            char *err, size_t errlen)
 {
     su_init();
+    snprintf(sofia_emfile, sizeof sofia_emfile, "%s", strerror(EMFILE));
+    snprintf(sofia_enfile, sizeof sofia_enfile, "%s", strerror(ENFILE));
     su_log_redirect(su_log_default, sofia_logger, NULL);
     RtServer *srv = su_home_new(sizeof *srv);
     if (!srv) {
@@ -198,15 +213,22 @@ RtServer *rt_server_create(const char *const *listen, int nlisten, RtPolicy *pol
      * gets 200 from nta but the 487 comes from downstream (tm_nta.c). */
     tagi_t agent_tags[] = {{NTATAG_UA(0)}, {NTATAG_CANCEL_487(0)}, {NTATAG_SERVER_RPORT(1)},
                            {NTATAG_CLIENT_RPORT(1)}, {TPTAG_UDP_RMEM(4 << 20)}, {TPTAG_UDP_WMEM(4 << 20)},
+                           {NTATAG_MCLASS(rt_lenient_mclass())}, /* loose Via parameters (rt_lenient.c) */
                            {TAG_END()}};
-    tagi_t dns_tags[RT_DNS_NTAGS]; /* the dns.* settings (rt_dns.c), then agent_tags */
-    rt_dns_tags(policy, dns_tags, agent_tags);
+    tagi_t conn_tags[RT_CONN_NTAGS]; /* the tcp.* timeouts (rt_conn.c), then agent_tags */
+    rt_conn_tags(policy, conn_tags, agent_tags);
+    tagi_t dns_tags[RT_DNS_NTAGS]; /* the dns.* settings (rt_dns.c), then conn_tags */
+    if (!(srv->dns = rt_dns_conf_open(srv->root, policy, err, errlen)))
+        goto fail;
+    rt_dns_tags(policy, rt_dns_conf_path(srv->dns), dns_tags, conn_tags);
     srv->agent = rt_listen_open(srv->root, listen, nlisten, policy, on_message, srv, dns_tags, err, errlen);
     sofia_quiet = 0;
     if (!srv->agent)
         goto fail;
     rt_listen_bound(srv->agent, srv->bound, sizeof srv->bound);
     rt_error_take_over(srv->agent); /* requests with bad headers come to on_message */
+    if (!(srv->conn = rt_conn_start(srv->root, srv->agent, policy, err, errlen)))
+        goto fail;
     unsigned fr = (unsigned)rt_policy_setting_int(policy, "tm.fr_timer", TM_FR_TIMER_DEFAULT);
     unsigned fr_inv = (unsigned)rt_policy_setting_int(policy, "tm.fr_inv_timer", TM_FR_INV_TIMER_DEFAULT);
     tm_table_init(&srv->tm, srv->root, fr, fr_inv);
@@ -284,10 +306,12 @@ void rt_server_destroy(RtServer *srv)
         return;
     if (srv->agent) {
         log_stats(srv);
+        rt_conn_stop(srv->conn);
         tm_table_clear(&srv->tm); /* their nta objects first, then the agent */
         nta_agent_destroy(srv->agent);
     }
     rt_services_stop(srv->svc); /* flushes write-back user location */
+    rt_dns_conf_close(srv->dns);   /* after the agent: sres reads its file until then */
     if (srv->root)
         su_root_destroy(srv->root);
     su_home_unref(srv->home);

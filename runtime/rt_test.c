@@ -43,6 +43,8 @@
 #include "rt_services.h"
 #include "digest.h"
 #include "subscriber.h"
+#include "rt_lenient.h"
+#include "rt_scheme.h"
 #include "rt_test.h"
 #include "tm.h"
 #include "trusted.h"
@@ -167,7 +169,7 @@ void rt_test_env_destroy(RtTestEnv *t)
  * rest, as in sipd). */
 static msg_t *parse(const char *text, size_t len, sip_t **sip, int request)
 {
-    msg_t *msg = msg_make(sip_default_mclass(), 0, text, (isize_t)len);
+    msg_t *msg = msg_make(rt_lenient_mclass(), 0, text, (isize_t)len);
     *sip = msg ? sip_object(msg) : NULL;
     if (msg && (!*sip || (!(*sip)->sip_request && !(*sip)->sip_status) ||
                 (!request && msg_has_error(msg)))) {
@@ -218,6 +220,10 @@ int rt_test_request(RtTestEnv *t, const char *text, size_t len, const RtTestAddr
     t->env.local_proto = su_strdup(t->home, local->proto);
     t->env.local_host = su_strdup(t->home, local->host);
     t->env.local_port = t->port;
+    if (rt_lenient_refuse(&t->env, msg, sip))
+        return 0; /* reject 505 (rt_lenient.c) */
+    if (rt_scheme_refuse(&t->env, msg, sip))
+        return 0; /* reject 416 (rt_scheme.c) */
     rt_error_dispatch(&t->env, t->main_route, msg, sip); /* takes msg; error_route for bad ones */
     return 0;
 }

@@ -43,6 +43,7 @@
 #include <sofia-sip/sresolv.h>
 #include <sofia-sip/url.h>
 
+#include "rt_dns.h"
 #include "tm.h"
 
 typedef struct TmSrvRec {
@@ -242,7 +243,7 @@ int tm_srv_failover(TmBranch *br, int code, const char *phrase, msg_t *reply)
         int tcp = !strcasecmp(tp, "tcp");
         snprintf(name, sizeof name, "%s.%s", tls ? "_sips._tcp" : tcp ? "_sip._tcp" : "_sip._udp", u->url_host);
         if (!tab->srv_res) {
-            const char *conf = setting(t, "dns.resolv_conf");
+            const char *conf = t->env ? rt_dns_resolv_conf(t->env->policy) : NULL;
             tab->srv_res = sres_resolver_create(tab->root, conf && *conf ? conf : NULL, TAG_END());
             if (!tab->srv_res) {
                 rt_log(RT_LOG_WARN, "srv failover: cannot make a resolver");

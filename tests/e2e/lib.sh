@@ -562,3 +562,19 @@ wait_for() {
         sleep 0.1
     done
 }
+
+# --- hand-made requests -------------------------------------------------------
+
+# sip_options FILE RURI PROTO VIA-PORT BRANCH CALL-ID: write a minimal
+# OPTIONS to RURI whose Via names PROTO (UDP, TCP) at 127.0.0.1:VIA-PORT
+# with BRANCH as is (for $B/udp_send and $B/tcp_hold).
+sip_options() {
+    printf 'OPTIONS %s SIP/2.0\r\nVia: SIP/2.0/%s 127.0.0.1:%s;branch=%s\r\nMax-Forwards: 70\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\nTo: <%s>\r\nCall-ID: %s\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
+        "$2" "$3" "$4" "$5" "$2" "$6" >"$1"
+}
+
+# cpu_ticks PID: the user+system CPU time PID has used, in clock ticks
+# (getconf CLK_TCK a second), from /proc/PID/stat.
+cpu_ticks() {
+    sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}

@@ -3,7 +3,7 @@
  * udp_send.c - send one file's bytes to a SIP server and print the reply's
  * status line, for the end-to-end tests (tests/e2e/test_rfc4475.sh).
  *
- *   udp_send [-t] [-a] [-s PORT] [-w MS] HOST PORT FILE
+ *   udp_send [-t] [-a] [-s PORT] [-w MS] [-H NAME] HOST PORT FILE
  *
  * UDP (default): the whole file goes out as one datagram, exactly as it is
  * (no line-end conversion, NUL bytes kept), from an ephemeral port of
@@ -23,6 +23,9 @@
  * every line of the answer is printed that way (a UDP answer's headers,
  * for a test that checks one), the status line first.
  *
+ * With -H NAME (UDP), the first header line named NAME of that answer is
+ * printed too, on a second line, as it came ("-" when there is none).
+ *
  * Exit status: 0 when something was printed (an answer or "-"), 2 on
  * misuse or a local error (file, socket).  Loopback tests only: it
  * sends where it is told, once, and never retries.
@@ -34,12 +37,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: udp_send [-t] [-a] [-s PORT] [-w MS] HOST PORT FILE\n");
+    fprintf(stderr, "usage: udp_send [-t] [-a] [-s PORT] [-w MS] [-H NAME] HOST PORT FILE\n");
     return 2;
 }
 
@@ -110,11 +114,33 @@ static void print_lines(const char *buf, size_t n, int all)
     putchar('\n');
 }
 
+/* Print the first header line named `name` in buf[0..n), or "-". */
+static void print_header(const char *buf, size_t n, const char *name)
+{
+    size_t k = strlen(name);
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        while (e < n && buf[e] != '\n')
+            e++;
+        if (e - i > k && !strncasecmp(buf + i, name, k) && buf[i + k] == ':') {
+            print_first_line(buf + i, e - i);
+            return;
+        }
+        if (e - i <= 1)
+            break; /* the empty line: end of the headers */
+        i = e + 1;
+    }
+    puts("-");
+}
+
 int main(int argc, char **argv)
 {
     int tcp = 0, all = 0, wait_ms = 1000, src_port = 0, opt;
-    while ((opt = getopt(argc, argv, "tas:w:")) != -1) {
-        if (opt == 't')
+    const char *hname = NULL;
+    while ((opt = getopt(argc, argv, "tas:w:H:")) != -1) {
+        if (opt == 'H')
+            hname = optarg;
+        else if (opt == 't')
             tcp = 1;
         else if (opt == 'a')
             all = 1;
@@ -200,5 +226,7 @@ int main(int argc, char **argv)
         print_lines(buf, got, all);
     else
         puts("-");
+    if (hname)
+        print_header(buf, got, hname);
     return 0;
 }

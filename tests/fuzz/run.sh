@@ -155,7 +155,7 @@ fi
 
 # 2. Seed the corpus (copies under stable names; libFuzzer adds its own).
 if [ "$harness" = sip ]; then
-    seeds="$root/tests/data/rfc4475/*.dat $root/tests/data/rfc4475/extra/*.dat $SIP_SEEDS/*/*"
+    seeds="$root/tests/data/rfc4475/*.dat $root/tests/data/rfc4475/extra/*.dat $root/tests/data/fuzz/*.sip $SIP_SEEDS/*/*"
 elif [ "$harness" = creds ]; then
     seeds="$root/tests/fuzz/corpus-creds/*"
 else

@@ -72,6 +72,7 @@ int main(int argc, char **argv)
     unit_add_digest_suite();
     unit_add_auth_suite();
     unit_add_pike_suite();
+    unit_add_log_suite();
     unit_add_trusted_suite();
     CU_set_fail_on_inactive(CU_FALSE);
     if (argc > 1 && select_suites(argc, argv) < 0) {

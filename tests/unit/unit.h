@@ -28,6 +28,7 @@ void unit_add_digest_suite(void);
 void unit_add_auth_suite(void);
 /* pike, trusted (test_pike.c, test_trusted.c): runtime/pike.c, trusted.c. */
 void unit_add_pike_suite(void);
+void unit_add_log_suite(void);
 void unit_add_trusted_suite(void);
 
 #endif

@@ -123,7 +123,7 @@ static void print_header(const char *buf, size_t n, const char *name)
         while (e < n && buf[e] != '\n')
             e++;
         if (e - i > k && !strncasecmp(buf + i, name, k) && buf[i + k] == ':') {
-            print_first_line(buf + i, e - i);
+            print_lines(buf + i, e - i, 0);
             return;
         }
         if (e - i <= 1)

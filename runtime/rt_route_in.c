@@ -98,7 +98,7 @@ void rt_route_in(sipc_msg *m)
     sip_t *sip = m->sip;
     if (!sip || !sip->sip_request)
         return;
-    int unsigned_ours = 0;
+    int removed = 0, unsigned_ours = 0;
 
     /* A strict router before us put our Record-Route value into the
      * request URI: the original request URI is the last Route. */
@@ -110,6 +110,7 @@ void rt_route_in(sipc_msg *m)
         if (rt_ruri_replace(m, last->r_url) == 0) {
             sip_route_pop(m->msg, sip);
             m->routed_by_us = 1;
+            removed++;
         }
     }
     while (sip->sip_route && rt_url_is_self(m, sip->sip_route->r_url)) {
@@ -118,16 +119,17 @@ void rt_route_in(sipc_msg *m)
         else
             unsigned_ours++;
         sip_route_remove(m->msg, sip);
+        removed++;
     }
     m->routes_ok = m->routed_by_us;
-    if (unsigned_ours || m->routed_by_us)
+    if (removed)
         rt_msg_changed(m);
     if (unsigned_ours && sip->sip_to && sip->sip_to->a_tag && !m->routed_by_us)
         rt_log(RT_LOG_DEBUG, "%s in a dialog from %s:%d names us in its Route without our signature: "
                "not routed by us (call-id %s)", m->rm.s, m->src_ip, m->src_port, rt_msg_call_id(sip));
-    if (m->rec && (unsigned_ours || m->routed_by_us))
-        rt_trace(m, "route: %s of ours removed%s", unsigned_ours + m->routed_by_us > 1 ? "entries" : "entry",
-                 m->routed_by_us ? ", signed" : ", not signed");
+    if (m->rec && removed)
+        rt_trace(m, "route: %d %s of ours removed, %s", removed, removed > 1 ? "entries" : "entry",
+                 m->routed_by_us ? "signed" : "not signed");
 }
 
 const sip_route_t *rt_route_unaccepted(const sipc_msg *m)

@@ -81,17 +81,30 @@ Db *sipctl_open(const char *url, int create)
     return db;
 }
 
-void sipctl_put(const char *s)
+char *sipctl_escaped(const char *s)
 {
+    size_t n = s ? strlen(s) : 0, o = 0;
+    char *out = malloc(4 * n + 1);
+    if (!out)
+        return NULL;
     for (; s && *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c < 0x20 || c == 0x7f)
-            printf("\\x%02x", c);
+            o += (size_t)sprintf(out + o, "\\x%02x", c);
         else if (c == '\\')
-            fputs("\\\\", stdout);
+            out[o++] = '\\', out[o++] = '\\';
         else
-            putchar(c);
+            out[o++] = (char)c;
     }
+    out[o] = '\0';
+    return out;
+}
+
+void sipctl_put(const char *s)
+{
+    char *e = sipctl_escaped(s);
+    fputs(e ? e : "?", stdout);
+    free(e);
 }
 
 int sipctl_check_schema(Db *db, int need, const char *what)

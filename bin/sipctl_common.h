@@ -50,5 +50,8 @@ int sipctl_check_schema(Db *db, int need, const char *what);
  * and a backslash as \\: stored strings came off the wire (a User-Agent,
  * a Contact) and must not reach the terminal as escape sequences. */
 void sipctl_put(const char *s);
+/* The same escaping into a malloc'd string (the caller frees it), for
+ * values printed in columns; NULL out of memory. */
+char *sipctl_escaped(const char *s);
 
 #endif

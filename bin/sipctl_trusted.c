@@ -144,10 +144,18 @@ static int trusted_list(Db *db)
         char err[512];
         if (!n)
             printf("%-6s %-30s %-5s %-16s %s\n", "id", "source", "proto", "tag", "From pattern");
-        printf("%-6lld %-30s %-5s %-16s %s\n", db_col_int(st, 0), src ? src : "", proto ? proto : "",
-               tag ? tag : "-", pattern ? pattern : "-");
-        if (trusted_check_row(src ? src : "", proto, pattern, tag, NULL, err, sizeof err) < 0)
-            printf("       left out by sipd: %s\n", err);
+        /* Rows may have been written by other tools: what is stored is
+         * shown escaped, never raw to the terminal. */
+        char *e_src = sipctl_escaped(src ? src : ""), *e_proto = sipctl_escaped(proto ? proto : "");
+        char *e_tag = sipctl_escaped(tag ? tag : "-"), *e_pat = sipctl_escaped(pattern ? pattern : "-");
+        printf("%-6lld %-30s %-5s %-16s %s\n", db_col_int(st, 0), e_src ? e_src : "?", e_proto ? e_proto : "?",
+               e_tag ? e_tag : "?", e_pat ? e_pat : "?");
+        free(e_src), free(e_proto), free(e_tag), free(e_pat);
+        if (trusted_check_row(src ? src : "", proto, pattern, tag, NULL, err, sizeof err) < 0) {
+            fputs("       left out by sipd: ", stdout);
+            sipctl_put(err);
+            putchar('\n');
+        }
         n++;
     }
     if (rc != DB_DONE)

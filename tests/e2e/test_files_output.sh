@@ -81,6 +81,19 @@ fi
 note "ul show: the User-Agent's control bytes escaped"
 sipd_stop
 
+# A trusted row written by another tool (SQL), control bytes in its tag:
+# `sipctl trusted list` escapes them too.
+need_prog sqlite3 sqlite3
+sqlite3 "$TMP/data/new/sipc.db" "INSERT INTO trusted (src, proto, from_pattern, tag) VALUES ('192.0.2.1', 'udp', NULL, 'gw' || char(27) || '[2J' || char(7))" ||
+    fail "cannot write a trusted row with sqlite3"
+ctl 0 trusted list --url "$DB"
+log_has "$TMP/ctl.out" 'gw\x1b[2J\x07'
+if LC_ALL=C grep -q "$(printf '[\001-\011\013-\037\177]')" "$TMP/ctl.out"; then
+    show_log "$TMP/ctl.out"
+    fail "sipctl trusted list printed a raw control byte"
+fi
+note "trusted list: the tag's control bytes escaped"
+
 # --- a missing SQLite file is not created ---------------------------------------------
 
 missing=sqlite:$TMP/missing/m.db

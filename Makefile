@@ -227,7 +227,7 @@ FUZZ_SRCS  := $(filter-out compiler/backend_tcc.c compiler/backend_cc.c,$(COMPIL
               tests/fuzz/fuzz_check.c
 FUZZ_OBJS  := $(FUZZ_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(GEN_SRCS:$(B)/gen/%.c=$(FUZZ_B)/obj/gen/%.o)
 
-.PHONY: fuzz-smoke fuzz-clean bench bench-register bench-auth bench-proxy
+.PHONY: fuzz-smoke fuzz-clean bench bench-register bench-auth bench-proxy bench-compare
 fuzz: $(FUZZ_B)/fuzz_check $(FUZZ_B)/fuzz_sip $(FUZZ_B)/fuzz_creds $(FUZZ_B)/sipc.dict
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_check $(FUZZ_B)/state $(FUZZ_SECONDS) -v
 	@sh tests/fuzz/run.sh $(FUZZ_B)/fuzz_sip $(FUZZ_B)/state-sip $(FUZZ_SECONDS) -v
@@ -323,6 +323,12 @@ bench-auth: $(B)/sipd $(B)/sipctl
 # 6 minutes).
 bench-proxy: $(B)/sipd
 	@bash bench/proxy_bench.sh $(B)
+
+# `make bench-compare`: sipd against Kamailio at fixed rates held for 2
+# minutes (steady state), one table with the ratios (bench/compare.sh;
+# about 20 minutes; COMPARE_SCENARIOS, COMPARE_SECONDS for shorter runs).
+bench-compare: $(B)/sipd $(B)/sipctl
+	@bash bench/compare.sh $(B)
 
 -include $(shell find $(FUZZ_B)/obj -name '*.d' 2>/dev/null)
 

@@ -278,6 +278,53 @@ free_port() {
     return 1
 }
 
+# --- sipd's database, subscribers -------------------------------------------
+
+# (moved here from register_bench.sh, for compare.sh too; they read $B,
+# $SRV_LOG, $tmp, AUTH_USERS and AUTH_DOMAIN.)
+
+# sipd_db_prepare URL: create sipd's schema when this sipctl has a `db`
+# command that does it (else sipd is expected to create it itself).
+sipd_db_prepare() {
+    local usage sub
+    usage=$("$B/sipctl" 2>&1)
+    for sub in migrate init create; do
+        case $usage in *"sipctl db $sub"*)
+            "$B/sipctl" db "$sub" "$1" >>"$SRV_LOG" 2>&1 ||
+                note "sipctl db $sub failed (see the sipd log)"
+            return 0
+            ;;
+        esac
+    done
+}
+
+# subscribers_sql sipd|kamailio: SQL inserting users 1..AUTH_USERS (user
+# userNNNNNN, password pwNNNNNN, domain AUTH_DOMAIN) into that server's
+# subscriber table, as lower-case hex HA1s (MD5, and SHA-256 for sipd's
+# ha1_sha256; Kamailio's plain-text password and ha1b columns stay empty:
+# calculate_ha1 is off), in one transaction, 500 rows an INSERT.  Written
+# once per run into the scratch directory; prints its path.
+subscribers_sql() {
+    local f=$tmp/subscribers-$1.sql
+    [ -s "$f" ] || perl -MDigest::MD5=md5_hex -MDigest::SHA=sha256_hex -e '
+        my ($kind, $n, $dom) = @ARGV;
+        print "BEGIN;\n";
+        for (my $i = 1; $i <= $n; $i++) {
+            my $u = sprintf("user%06d", $i);
+            my $s = "$u:$dom:" . sprintf("pw%06d", $i);
+            my $row = $kind eq "sipd"
+                ? sprintf("(\x27%s\x27,\x27%s\x27,\x27%s\x27,\x27%s\x27)", $u, $dom, md5_hex($s), sha256_hex($s))
+                : sprintf("(\x27%s\x27,\x27%s\x27,\x27\x27,\x27%s\x27,\x27\x27)", $u, $dom, md5_hex($s));
+            print $i % 500 == 1 ? ($kind eq "sipd"
+                    ? "INSERT INTO subscriber (username, domain, ha1, ha1_sha256) VALUES\n"
+                    : "INSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES\n") : ",\n";
+            print $row;
+            print ";\n" if $i % 500 == 0 || $i == $n;
+        }
+        print "COMMIT;\n";' "$1" "$AUTH_USERS" "$AUTH_DOMAIN" >"$f"
+    echo "$f"
+}
+
 # --- MariaDB -------------------------------------------------------------------
 
 MY_PORT="" MY_SOCK="" MY_PID="" MY_ADMIN=root

@@ -125,8 +125,9 @@ void rt_route_in(sipc_msg *m)
     if (removed)
         rt_msg_changed(m);
     if (unsigned_ours && sip->sip_to && sip->sip_to->a_tag && !m->routed_by_us)
-        rt_log(RT_LOG_DEBUG, "%s in a dialog from %s:%d names us in its Route without our signature: "
-               "not routed by us (call-id %s)", m->rm.s, m->src_ip, m->src_port, rt_msg_call_id(sip));
+        rt_log_limited(RT_LOG_DEBUG, "route: unsigned in-dialog",
+                       "%s in a dialog from %s:%d names us in its Route without our signature: "
+                       "not routed by us (call-id %s)", m->rm.s, m->src_ip, m->src_port, rt_msg_call_id(sip));
     if (m->rec && removed)
         rt_trace(m, "route: %d %s of ours removed, %s", removed, removed > 1 ? "entries" : "entry",
                  m->routed_by_us ? "signed" : "not signed");

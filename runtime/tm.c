@@ -398,8 +398,10 @@ static int run_branch(sipc_msg *m, TmTrans *t, const char *uri, const char *hop,
     if (preloaded) {
         br->state = TM_BR_FAILED;
         tm_trace(t, "branch %d refused: a Route the policy did not accept", br->relay);
-        rt_log(RT_LOG_WARN, "t_relay: %s carries Route %s, which the policy did not accept "
-               "(loose_route_preloaded()); branch %d not relayed (call-id %s)", bm.rm.s,
+        /* Anybody can send such requests: the line is rate-limited. */
+        rt_log_limited(RT_LOG_WARN, "t_relay: unaccepted Route",
+                       "t_relay: %s carries Route %s, which the policy did not accept "
+                       "(loose_route_preloaded()); branch %d not relayed (call-id %s)", bm.rm.s,
                url_as_string(bm.home, preloaded->r_url), br->idx, rt_msg_call_id(bm.sip));
         goto done;
     }

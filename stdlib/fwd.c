@@ -92,8 +92,10 @@ int sipc_forward(sipc_msg *m, const sipc_str *uri)
         return 0;
     const sip_route_t *preloaded = hop ? NULL : rt_route_unaccepted(m);
     if (preloaded) {
-        rt_log(RT_LOG_WARN, "forward: %s carries Route %s, which the policy did not accept "
-               "(loose_route_preloaded()); not relayed (call-id %s)", m->rm.s,
+        /* Anybody can send such requests: the line is rate-limited. */
+        rt_log_limited(RT_LOG_WARN, "forward: unaccepted Route",
+                       "forward: %s carries Route %s, which the policy did not accept "
+                       "(loose_route_preloaded()); not relayed (call-id %s)", m->rm.s,
                url_as_string(m->home, preloaded->r_url), rt_msg_call_id(sip));
         rt_trace(m, "forward refused: a Route the policy did not accept");
         return 0;

@@ -52,6 +52,10 @@ typedef struct Auth Auth;
 Auth *auth_create(const char *secret, const char *node, int nonce_expire, int64_t started, int deterministic);
 void auth_destroy(Auth *a);
 
+/* auth_secret.c: a fresh random secret, 32 bytes as hex; 0, or -1 when
+ * no random bytes could be had. */
+#define AUTH_SECRET_HEX 64
+int auth_secret_random(char hex[AUTH_SECRET_HEX + 1]);
 /* auth_secret.c: the nonce key kept in db (made there when absent), as a
  * malloc'd string; NULL with err. */
 char *auth_secret_from_db(Db *db, char *err, size_t errlen);

@@ -31,19 +31,26 @@ static char *read_secret(Db *db)
     return s;
 }
 
+int auth_secret_random(char hex[AUTH_SECRET_HEX + 1])
+{
+    unsigned char rnd[AUTH_SECRET_HEX / 2];
+    if (RAND_bytes(rnd, sizeof rnd) != 1)
+        return -1;
+    for (size_t i = 0; i < sizeof rnd; i++)
+        snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+    return 0;
+}
+
 char *auth_secret_from_db(Db *db, char *err, size_t errlen)
 {
     char *s = read_secret(db);
     if (s)
         return s;
-    unsigned char rnd[32];
-    char hex[2 * sizeof rnd + 1];
-    if (RAND_bytes(rnd, sizeof rnd) != 1) {
+    char hex[AUTH_SECRET_HEX + 1];
+    if (auth_secret_random(hex) < 0) {
         snprintf(err, errlen, "no random bytes for the nonce key");
         return NULL;
     }
-    for (size_t i = 0; i < sizeof rnd; i++)
-        snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
     DbStmt *st = db_prepare(db, "INSERT INTO sipc_secret (id, secret) VALUES (1, ?)");
     if (st) {
         if (db_bind_text(st, 1, hex) == 0)

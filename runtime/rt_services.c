@@ -32,8 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/rand.h>
-
 #include "auth.h"
 #include "rt_defence.h"
 #include "rt_services.h"
@@ -147,14 +145,11 @@ static int start_rr_key(const RtPolicy *p, const RtServiceOpts *o, Db *db, RtMsg
         free(kept);
         return 0;
     }
-    unsigned char rnd[32];
-    char hex[2 * sizeof rnd + 1];
-    if (RAND_bytes(rnd, sizeof rnd) != 1) {
+    char hex[AUTH_SECRET_HEX + 1];
+    if (auth_secret_random(hex) < 0) {
         snprintf(err, errlen, "no random bytes for the Record-Route key");
         return -1;
     }
-    for (size_t i = 0; i < sizeof rnd; i++)
-        snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
     rt_rr_key_init(env, hex);
     rt_log(RT_LOG_WARN, "record_route: no auth.secret and no database: Record-Route values are signed with a key "
            "that dies with this process, so dialogs will not continue through a restarted sipd; set auth.secret "
